@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Kanta's configuration, read once from the environment and validated, so a typo stops the process
+ * at startup with one line naming the variable instead of failing on the first request.
+ */
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), 'must be a postgresql:// connection URL')
+  .refine((value) => URL.canParse(value), 'is not a valid URL');
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, `must be between 1 and ${max}`)
+    .max(max, `must be between 1 and ${max}`);
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+export const environmentSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, port.default(4000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().min(1).default('127.0.0.1')),
+  DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  KANTA_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.kanta/data')),
+  DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, positiveInt(200).default(10)),
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((value) => /^rediss?:\/\/.+/.test(value) && URL.canParse(value), 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+  ),
+  NODE_ENV: z.preprocess(emptyToUndefined, z.string().default('development')),
+  SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyToUndefined, positiveInt(600_000).default(10_000)),
+  KANTA_MAX_DEPTH: z.preprocess(emptyToUndefined, positiveInt(100).default(12)),
+  KANTA_MAX_COST: z.preprocess(emptyToUndefined, positiveInt(1_000_000).default(5_000)),
+  KANTA_MAX_ALIASES: z.preprocess(emptyToUndefined, positiveInt(1_000).default(30)),
+  KANTA_MAX_PAGE_SIZE: z.preprocess(emptyToUndefined, positiveInt(1_000).default(100)),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface KantaConfig {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; undefined means the embedded database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  poolSize: number;
+  redisUrl: string | undefined;
+  logLevel: Environment['LOG_LEVEL'];
+  production: boolean;
+  shutdownTimeoutMs: number;
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxPageSize: number };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    rule: string,
+    received: unknown,
+  ) {
+    const shown = variable === 'DATABASE_URL' || variable === 'REDIS_URL' ? '(value hidden)' : JSON.stringify(received);
+    super(`invalid configuration: ${variable} ${rule}, got ${shown}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KantaConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue.message, env[variable]);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(cwd, e.KANTA_DATA_DIR),
+    poolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    limits: {
+      maxDepth: e.KANTA_MAX_DEPTH,
+      maxCost: e.KANTA_MAX_COST,
+      maxAliases: e.KANTA_MAX_ALIASES,
+      maxPageSize: e.KANTA_MAX_PAGE_SIZE,
+    },
+  };
+}
