@@ -83,8 +83,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KantaConfig {
+/**
+ * Reads and validates the environment; throws ConfigError naming the first bad variable. Relative
+ * paths resolve against the directory the command was started in (`pnpm kanta` runs its script in
+ * server/, but INIT_CWD keeps the caller's directory).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.env.INIT_CWD ?? process.cwd(),
+): KantaConfig {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -2,21 +2,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, type KantaConfig, loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { openDatabase } from '../db/database.ts';
-import {
-  createMigration,
-  deployMigrations,
-  MigrationError,
-  migrationStatus,
-  resolveMigration,
-} from '../db/migrations.ts';
-import { databaseOptions, migrationOptions, openConfiguredDatabase } from '../db/prepare.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { demoKeysFile, seedDemo } from '../modules/demo/demo.service.ts';
-import { createApiKey, createStore, revokeApiKey } from '../modules/stores/stores.service.ts';
-import { startServer } from '../server.ts';
 import { CliError, printJson, printTable } from './output.ts';
+
+// Commands import what they need when they run: `--help` and small commands stay fast, and only
+// `serve` loads the GraphQL server.
+const migrations = () => import('../db/migrations.ts');
+const stores = () => import('../modules/stores/stores.service.ts');
+const demoModule = () => import('../modules/demo/demo.service.ts');
 
 /**
  * `pnpm kanta …`: one binary for operators. Every command works whether or not a server is running
@@ -42,6 +36,8 @@ async function withDatabase<T>(
   options: { migrate?: boolean } = {},
 ): Promise<T> {
   const cfg = config();
+  const { openDatabase } = await import('../db/database.ts');
+  const { databaseOptions, openConfiguredDatabase } = await import('../db/prepare.ts');
   const db =
     options.migrate === false
       ? await openDatabase(databaseOptions(cfg))
@@ -85,6 +81,7 @@ program
       ...(options.host ? { HOST: options.host } : {}),
     });
     const logger = createLogger({ level: cfg.logLevel });
+    const { startServer } = await import('../server.ts');
     const server = await startServer({ config: cfg, logger, demo: options.demo ?? false });
     if (options.demo)
       process.stderr.write(`\n  Kanta demo shop:  ${server.url}/\n  GraphiQL:         ${server.url}/graphql\n\n`);
@@ -101,6 +98,8 @@ migrate
   .action(async () => {
     await withDatabase(
       async (db) => {
+        const { deployMigrations } = await migrations();
+        const { migrationOptions } = await import('../db/prepare.ts');
         const { applied } = await deployMigrations(db.adapterFactory(), migrationOptions(db));
         process.stdout.write(
           applied.length
@@ -116,6 +115,8 @@ migrate
   .description('List applied, pending and failed migrations; exits 1 unless everything is applied.')
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
+    const { migrationStatus } = await migrations();
+    const { migrationOptions } = await import('../db/prepare.ts');
     const status = await withDatabase((db) => migrationStatus(db.adapterFactory(), migrationOptions(db)), {
       migrate: false,
     });
@@ -138,6 +139,8 @@ migrate
     new Option('--as <outcome>', 'rolled-back or applied').choices(['rolled-back', 'applied']).makeOptionMandatory(),
   )
   .action(async (name: string, options: { as: 'rolled-back' | 'applied' }) => {
+    const { resolveMigration } = await migrations();
+    const { migrationOptions } = await import('../db/prepare.ts');
     await withDatabase((db) => resolveMigration(db.adapterFactory(), name, options.as, migrationOptions(db)), {
       migrate: false,
     });
@@ -153,6 +156,7 @@ program
   .description('Create prisma/migrations/<timestamp>_<name>/migration.sql from changes in prisma/schema.')
   .argument('<name>', 'what the migration does, e.g. add_loyalty')
   .action(async (name: string) => {
+    const { createMigration } = await migrations();
     const created = await createMigration(name);
     process.stdout.write(created ? `Created ${created.directory}\n` : 'No schema changes: no migration created.\n');
   });
@@ -176,6 +180,7 @@ store
       timezone: string;
       json?: boolean;
     }) => {
+      const { createStore } = await stores();
       const created = await withDatabase((db) =>
         createStore(db.prisma, {
           name: options.name,
@@ -217,6 +222,7 @@ keys
   .option('--name <name>', 'a label for the key')
   .option('--json', 'print {"id","key"}')
   .action(async (options: { store: string; kind: 'PUBLISHABLE' | 'SECRET'; name?: string; json?: boolean }) => {
+    const { createApiKey } = await stores();
     const created = await withDatabase((db) =>
       createApiKey(db.prisma, options.store, { kind: options.kind, name: options.name }),
     );
@@ -245,6 +251,7 @@ keys
   .argument('<keyId>', 'the key id (from keys list)')
   .requiredOption('--store <id>', 'the store id')
   .action(async (keyId: string, options: { store: string }) => {
+    const { revokeApiKey } = await stores();
     await withDatabase((db) => revokeApiKey(db.prisma, options.store, keyId));
     process.stdout.write(`Revoked ${keyId}.\n`);
   });
@@ -256,6 +263,7 @@ program
   .description('Create the demo store (idempotent) and print its keys.')
   .option('--json', 'print {"storeId","publishableKey","secretKey"}')
   .action(async (options: { json?: boolean }) => {
+    const { demoKeysFile, seedDemo } = await demoModule();
     const result = await withDatabase((db, cfg) =>
       seedDemo(db.prisma, demoKeysFile(cfg.dataDir), [`http://localhost:${cfg.port}`, `http://127.0.0.1:${cfg.port}`]),
     );
@@ -273,10 +281,10 @@ try {
   process.exit(process.exitCode ?? 0);
 } catch (error) {
   let message: string;
-  if (error instanceof ConfigError || error instanceof CliError || error instanceof MigrationError)
-    message = error.message;
-  else if (error instanceof InvalidInputError) message = `invalid input: ${error.message}`;
-  else if (error instanceof NotFoundError) message = error.message;
+  if (error instanceof ConfigError || error instanceof CliError) message = error.message;
+  else if (error instanceof DomainError)
+    message = error.code === 'INVALID_INPUT' ? `invalid input: ${error.message}` : error.message;
+  else if (error instanceof Error && error.name === 'MigrationError') message = error.message;
   else {
     message = `unexpected error: ${(error as Error).message ?? String(error)}`;
     if (process.env.LOG_LEVEL === 'debug') console.error(error);

@@ -2,6 +2,7 @@ import type { KantaConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { type Database, openDatabase } from './database.ts';
 import { deployMigrations } from './migrations.ts';
+import { checkReadiness } from './readiness.ts';
 
 /** The database options a config describes, for the server and every CLI command alike. */
 export function databaseOptions(config: KantaConfig) {
@@ -20,7 +21,8 @@ export function migrationOptions(db: Database) {
 export async function openConfiguredDatabase(config: KantaConfig, logger: Logger): Promise<Database> {
   const db = await openDatabase(databaseOptions(config));
   try {
-    if (db.kind === 'embedded') {
+    // Checking is one cheap query; starting the migration engine costs a second or two of CPU.
+    if (db.kind === 'embedded' && !(await checkReadiness(db)).ready) {
       const { applied } = await deployMigrations(db.adapterFactory(), migrationOptions(db));
       if (applied.length > 0) logger.info({ applied }, 'applied migrations to the embedded database');
     }

@@ -24,7 +24,7 @@ function inside(directory: string, relative: string): string | undefined {
   const decoded = decodeURIComponent(relative);
   if (decoded.includes('\0')) return undefined;
   const file = path.resolve(directory, `.${path.posix.normalize(`/${decoded}`)}`);
-  return file.startsWith(directory) ? file : undefined;
+  return file === directory.replace(/\/$/, '') || file.startsWith(directory) ? file : undefined;
 }
 
 async function fileResponse(

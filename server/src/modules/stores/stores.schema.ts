@@ -164,8 +164,9 @@ builder.queryField('viewer', (t) =>
     type: Viewer,
     resolve: (_root, _args, context) => {
       const principal = context.principal!;
+      const kinds = { admin: 'ADMIN', storefront: 'STOREFRONT', customer: 'CUSTOMER' } as const;
       return {
-        kind: principal.kind === 'admin' ? 'ADMIN' : principal.kind === 'storefront' ? 'STOREFRONT' : 'CUSTOMER',
+        kind: kinds[principal.kind],
         customerExternalId: principal.kind === 'customer' ? principal.customerExternalId : null,
       };
     },
