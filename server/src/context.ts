@@ -1,5 +1,6 @@
 import type { KantaConfig } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { DomainEvents } from './events/events.ts';
 import type { Logger } from './logger.ts';
 
 /** Who is calling. Every principal belongs to exactly one store; nothing crosses stores. */
@@ -15,6 +16,8 @@ export interface KantaContext {
   logger: Logger;
   requestId: string;
   principal: Principal | null;
+  /** The outbox dispatcher: call `kick()` after committing a change that emitted events. */
+  events: DomainEvents;
 }
 
 /** The store of the calling key. Resolvers reach it only after scope-auth admitted a principal. */

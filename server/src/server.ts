@@ -4,6 +4,7 @@ import type { KantaConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openConfiguredDatabase } from './db/prepare.ts';
 import { checkReadiness } from './db/readiness.ts';
+import { createDomainEvents } from './events/subscribers.ts';
 import type { Logger } from './logger.ts';
 import { demoKeysFile, seedDemo } from './modules/demo/demo.service.ts';
 import { createKantaYoga } from './yoga.ts';
@@ -40,7 +41,9 @@ export async function startServer(options: {
     throw error;
   }
 
-  const yoga = createKantaYoga({ db, config, logger, demo });
+  const events = createDomainEvents(db, logger);
+  events.start();
+  const yoga = createKantaYoga({ db, config, logger, demo, events });
   const server = http.createServer(yoga);
   // Slow clients must not pin connections forever.
   server.requestTimeout = 60_000;
@@ -69,6 +72,7 @@ export async function startServer(options: {
       await closed;
       clearTimeout(timer);
       clearInterval(sweeper);
+      await events.stop();
       await db.close();
       logger.info('stopped');
     })();

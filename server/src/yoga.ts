@@ -5,6 +5,8 @@ import { PrincipalResolver } from './auth/principal.ts';
 import type { KantaConfig } from './config.ts';
 import type { KantaContext } from './context.ts';
 import type { Database } from './db/database.ts';
+import type { DomainEvents } from './events/events.ts';
+import { createDomainEvents } from './events/subscribers.ts';
 import { useKantaAuth } from './http/auth-plugin.ts';
 import { useHealthChecks } from './http/health.ts';
 import { useAdminOnlyIntrospection } from './http/introspection.ts';
@@ -44,6 +46,8 @@ export interface KantaYogaOptions {
   db: Database;
   config: KantaConfig;
   logger: Logger;
+  /** Domain events; by default a dispatcher with every module's subscribers, not started. */
+  events?: DomainEvents;
   /** Serve the demo storefront and prefill GraphiQL with the demo store's secret key. */
   demo?: { publishableKey: string; secretKey: string } | undefined;
 }
@@ -54,6 +58,7 @@ export type KantaYoga = YogaServerInstance<Record<string, never>, KantaContext>;
 export function createKantaYoga(options: KantaYogaOptions): KantaYoga {
   const { db, config, logger } = options;
   const resolver = new PrincipalResolver(db);
+  const events = options.events ?? createDomainEvents(db, logger);
   const limits = config.limits;
 
   return createYoga<Record<string, never>, KantaContext>({
@@ -104,6 +109,7 @@ export function createKantaYoga(options: KantaYogaOptions): KantaYoga {
         logger: logger.child({ requestId: state.requestId }),
         requestId: state.requestId,
         principal: state.principal,
+        events,
       };
     },
     plugins: [

@@ -7,6 +7,8 @@ import { type KantaConfig, loadConfig } from '../src/config.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { deployMigrations } from '../src/db/migrations.ts';
 import { migrationOptions } from '../src/db/prepare.ts';
+import type { DomainEvents } from '../src/events/events.ts';
+import { createDomainEvents } from '../src/events/subscribers.ts';
 import { silentLogger } from '../src/logger.ts';
 import { type CreatedStore, createStore } from '../src/modules/stores/stores.service.ts';
 import { createKantaYoga, type KantaYoga } from '../src/yoga.ts';
@@ -60,6 +62,8 @@ export interface RequestOptions {
 
 export interface TestApp {
   db: Database;
+  /** Not started: call `events.drain()` to deliver pending domain events deterministically. */
+  events: DomainEvents;
   yoga: KantaYoga;
   config: KantaConfig;
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -78,12 +82,14 @@ export interface TestApp {
 export async function createTestApp(options: { config?: Partial<KantaConfig> } = {}): Promise<TestApp> {
   const db = await openTestDatabase();
   const config = testConfig(options.config);
-  const yoga = createKantaYoga({ db, config, logger: silentLogger() });
+  const events = createDomainEvents(db, silentLogger());
+  const yoga = createKantaYoga({ db, config, logger: silentLogger(), events });
   let storeNumber = 0;
   const fetch = (path: string, init?: RequestInit) =>
     Promise.resolve(yoga.fetch(new Request(`http://kanta.test${path}`, init)));
   return {
     db,
+    events,
     yoga,
     config,
     fetch,

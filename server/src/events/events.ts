@@ -1,0 +1,215 @@
+import type { Database, PrismaClient } from '../db/database.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * The domain events modules exchange. Payloads are plain JSON (ids, amounts in minor units as
+ * numbers, ISO dates) because they are stored in the outbox before delivery.
+ */
+export interface DomainEventMap {
+  'customer.created': { customerId: string };
+  'customer.merged': { keptCustomerId: string; mergedCustomerId: string };
+  'customer.erased': { customerId: string };
+  /** A sale or a return was recorded (once per order, never on replays). */
+  'order.recorded': {
+    orderId: string;
+    externalId: string;
+    customerId: string | null;
+    kind: 'SALE' | 'RETURN';
+    returnOfId: string | null;
+    channel: 'STORE' | 'ONLINE' | 'APP' | 'OTHER';
+    currency: string;
+    /** Signed: negative for returns. */
+    total: number;
+    placedAt: string;
+  };
+  /** Goods came back: `amount` (positive) is the value returned; `returnOfId` the original order, if known. */
+  'order.returned': {
+    returnOrderId: string;
+    returnOfId: string | null;
+    customerId: string | null;
+    currency: string;
+    amount: number;
+    returnedAt: string;
+  };
+  /** An order was cancelled; `previousNetTotal` is what it was worth before. */
+  'order.cancelled': {
+    orderId: string;
+    externalId: string;
+    customerId: string | null;
+    currency: string;
+    previousNetTotal: number;
+    cancelledAt: string;
+  };
+}
+
+export type DomainEventType = keyof DomainEventMap;
+
+export interface DomainEvent<T extends DomainEventType = DomainEventType> {
+  id: string;
+  storeId: string;
+  type: T;
+  payload: DomainEventMap[T];
+  createdAt: Date;
+}
+
+type Writer = Pick<Prisma.TransactionClient, 'outboxEvent'>;
+
+/** Writes an event into the outbox; call it inside the transaction that makes the change. */
+export async function emit<T extends DomainEventType>(
+  tx: Writer,
+  storeId: string,
+  type: T,
+  payload: DomainEventMap[T],
+) {
+  await tx.outboxEvent.create({
+    data: { storeId, type, payload: payload as Prisma.InputJsonValue },
+    select: { id: true },
+  });
+}
+
+export async function emitMany(
+  tx: Writer,
+  events: { storeId: string; type: DomainEventType; payload: DomainEventMap[DomainEventType] }[],
+) {
+  if (events.length === 0) return;
+  await tx.outboxEvent.createMany({
+    data: events.map((event) => ({
+      storeId: event.storeId,
+      type: event.type,
+      payload: event.payload as Prisma.InputJsonValue,
+    })),
+  });
+}
+
+export type EventHandler<T extends DomainEventType> = (event: DomainEvent<T>, prisma: PrismaClient) => Promise<void>;
+
+/** How long a claimed event stays invisible to other dispatchers: a crashed process's claims expire. */
+const LEASE_MS = 60_000;
+const BATCH = 100;
+
+/** Exponential backoff from 1 s up to 10 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(1_000 * 2 ** Math.max(attempts - 1, 0), 600_000);
+}
+
+/**
+ * In-process subscribers fed from the outbox. Handlers run after commit and must be idempotent:
+ * an event is retried (with backoff) until every handler succeeds, and a crash between commit and
+ * delivery only delays it. Several API processes can dispatch at once; claims use SKIP LOCKED.
+ */
+export class DomainEvents {
+  private readonly handlers = new Map<DomainEventType, { name: string; handle: EventHandler<any> }[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private kicked = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+  ) {}
+
+  subscribe<T extends DomainEventType>(type: T, name: string, handle: EventHandler<T>): void {
+    const list = this.handlers.get(type) ?? [];
+    list.push({ name, handle });
+    this.handlers.set(type, list);
+  }
+
+  /** Polls the outbox every `intervalMs` (a safety net: `kick()` delivers right after a commit). */
+  start(intervalMs = 1_000): void {
+    this.timer ??= setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => {});
+  }
+
+  /** Asks for a delivery round soon, without waiting for it. */
+  kick(): void {
+    if (this.running) {
+      this.kicked = true;
+      return;
+    }
+    this.running = this.dispatchOnce()
+      .catch((error) => {
+        this.logger.error({ err: error }, 'event dispatch failed');
+        return 0;
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.kicked && this.timer) {
+          this.kicked = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Delivers everything that is due, now (tests and CLI commands use this). Returns the number handled. */
+  async drain(): Promise<number> {
+    await this.running?.catch(() => {});
+    let total = 0;
+    for (;;) {
+      const handled = await this.dispatchOnce();
+      total += handled;
+      if (handled === 0) return total;
+    }
+  }
+
+  private async claim(): Promise<DomainEvent[]> {
+    const schema = `"${this.db.schema.replaceAll('"', '""')}"`;
+    const rows = await this.db.prisma.$queryRawUnsafe<
+      { id: string; storeId: string; type: string; payload: unknown; createdAt: Date }[]
+    >(
+      `UPDATE ${schema}."OutboxEvent" SET "availableAt" = now() + interval '${LEASE_MS} milliseconds'
+       WHERE id IN (
+         SELECT id FROM ${schema}."OutboxEvent"
+         WHERE "processedAt" IS NULL AND "availableAt" <= now()
+         ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+       RETURNING id, "storeId", type, payload, "createdAt"`,
+    );
+    return rows
+      .map((row) => ({ ...row, type: row.type as DomainEventType, payload: row.payload as never }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  private async dispatchOnce(): Promise<number> {
+    const events = await this.claim();
+    for (const event of events) {
+      const failures: string[] = [];
+      for (const handler of this.handlers.get(event.type) ?? []) {
+        try {
+          await handler.handle(event, this.db.prisma);
+        } catch (error) {
+          failures.push(`${handler.name}: ${(error as Error).message}`);
+          this.logger.error(
+            { err: error, eventId: event.id, type: event.type, handler: handler.name },
+            'event handler failed',
+          );
+        }
+      }
+      if (failures.length === 0) {
+        await this.db.prisma.outboxEvent.update({
+          where: { id: event.id },
+          data: { processedAt: new Date() },
+          select: { id: true },
+        });
+      } else {
+        const { attempts } = await this.db.prisma.outboxEvent.update({
+          where: { id: event.id },
+          data: { attempts: { increment: 1 }, lastError: failures.join('; ').slice(0, 2_000) },
+          select: { attempts: true },
+        });
+        await this.db.prisma.outboxEvent.update({
+          where: { id: event.id },
+          data: { availableAt: new Date(Date.now() + retryDelayMs(attempts)) },
+          select: { id: true },
+        });
+      }
+    }
+    return events.length;
+  }
+}
