@@ -1,0 +1,39 @@
+/**
+ * Canonical forms of the keys customers are matched by. Both functions are idempotent (normalising a
+ * normalised value changes nothing), because inputs may pass through them more than once.
+ */
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Trimmed and lower-cased, or null when it is not an email address. */
+export function normaliseEmail(value: string): string | null {
+  const email = value.trim().toLowerCase();
+  return email.length <= 254 && EMAIL.test(email) ? email : null;
+}
+
+/**
+ * "+" and digits only: spaces, dashes, dots and parentheses dropped, a "00" international prefix
+ * turned into "+". A number without a country code stays as its digits (Kanta cannot guess the
+ * country). Null when anything else remains or the digit count is implausible (E.164: at most 15).
+ */
+export function normalisePhone(value: string): string | null {
+  let phone = value.trim().replace(/[\s\-.()/]/g, '');
+  if (phone.startsWith('00')) phone = `+${phone.slice(2)}`;
+  if (!/^\+?\d+$/.test(phone)) return null;
+  const digits = phone.replace('+', '').length;
+  return digits >= 5 && digits <= 15 ? phone : null;
+}
+
+/** UUID version 7 (time-ordered, like the ids Prisma generates), for rows inserted in bulk with known ids. */
+export function uuidv7(now = Date.now()): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let time = now;
+  for (let index = 5; index >= 0; index--) {
+    bytes[index] = time % 256;
+    time = Math.floor(time / 256);
+  }
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
