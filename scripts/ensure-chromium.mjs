@@ -10,10 +10,11 @@ if (fs.existsSync(path)) process.exit(0);
 
 const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
 if (canApt && !process.env.CHROMIUM_PATH) {
-  console.error('kanta: Chromium is missing; installing Debian\'s chromium package for the widget tests…');
+  console.error("kanta: Chromium is missing; installing Debian's chromium package for the widget tests…");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+  const install =
+    update.status === 0 && spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
   if (install && install.status === 0 && fs.existsSync(path)) process.exit(0);
 }
 console.error(

@@ -14,6 +14,7 @@ import { usePageSizeLimit } from './http/page-size.ts';
 import { requestStateOf } from './http/request-context.ts';
 import { useStaticFiles } from './http/static.ts';
 import type { Logger } from './logger.ts';
+import { useOrderWebhooks } from './modules/webhooks/webhooks-http.ts';
 import { schema } from './schema.ts';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
@@ -139,6 +140,7 @@ export function createKantaYoga(options: KantaYogaOptions): KantaYoga {
       },
       useHealthChecks(db),
       useStaticFiles({ demo: options.demo }),
+      useOrderWebhooks({ db, logger, events }),
       useKantaAuth({ resolver, graphqlEndpoint: GRAPHQL_ENDPOINT, logger }),
       // Requests carrying our auth headers are never "simple" requests, so they cannot be forged by
       // a plain HTML form; anything else must show a header a form cannot set.

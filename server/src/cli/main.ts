@@ -4,7 +4,9 @@ import { ConfigError, type KantaConfig, loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { registerImportCommands } from './import-command.ts';
 import { CliError, printJson, printTable } from './output.ts';
+import { registerWebhookCommands } from './webhooks-command.ts';
 
 // Commands import what they need when they run: `--help` and small commands stay fast, and only
 // `serve` loads the GraphQL server.
@@ -274,6 +276,10 @@ program
         `${result.created ? 'Created' : 'Found'} the demo store ${result.storeId}\n  publishable key: ${result.publishableKey}\n  secret key:      ${result.secretKey}\n`,
       );
   });
+
+registerImportCommands(program, { withDatabase });
+
+registerWebhookCommands(program, { withDatabase });
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import type { Database, PrismaClient } from '../db/database.ts';
+import { uuidv7 } from '../db/uuid7.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 
@@ -53,7 +54,7 @@ export interface DomainEvent<T extends DomainEventType = DomainEventType> {
   createdAt: Date;
 }
 
-type Writer = Pick<Prisma.TransactionClient, 'outboxEvent'>;
+type Writer = Pick<Prisma.TransactionClient, 'outboxEvent' | '$executeRawUnsafe'>;
 
 /** Writes an event into the outbox; call it inside the transaction that makes the change. */
 export async function emit<T extends DomainEventType>(

@@ -1,13 +1,18 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
+import { InvalidInputError, isUuid, NotFoundError } from '../../errors.ts';
 import { emitMany } from '../../events/events.ts';
-import { InvalidInputError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { firstIssue } from '../stores/stores.validation.ts';
-import { type CustomerInput, customerInput } from './customers.validation.ts';
+import { toJson } from './customer-data.ts';
+import { customerFilterInput, customerWhere } from './customer-filter.ts';
+import { type CustomerInput, customerInput, identityInput } from './customers.validation.ts';
 import { uuidv7 } from './normalise.ts';
 
 export type Db = PrismaClient | Prisma.TransactionClient;
+
+/** Merges and erasures of customers with many orders outlast Prisma's 5 s default on a busy machine. */
+export const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 60_000 } as const;
 
 type Attributes = Record<string, string | number | boolean | null>;
 
@@ -79,7 +84,10 @@ export async function upsertCustomer(
   const parsed = parseInput(customerInput, input);
   for (let attempt = 1; ; attempt++) {
     try {
-      const resolved = await prisma.$transaction((tx) => resolveParsed(tx, storeId, [parsed], options.source));
+      const resolved = await prisma.$transaction(
+        (tx) => resolveParsed(tx, storeId, [parsed], options.source),
+        TRANSACTION_OPTIONS,
+      );
       return { customerId: resolved[0]!.id!, created: resolved[0]!.created };
     } catch (error) {
       // Another request took this email or phone for another customer between our read and our
@@ -134,7 +142,8 @@ async function resolveOnce(
   const phones = new Set<string>();
   for (const input of inputs) {
     if (!input) continue;
-    for (const identity of input.identities ?? []) pairs.set(identityKey(identity.source, identity.externalId), identity);
+    for (const identity of input.identities ?? [])
+      pairs.set(identityKey(identity.source, identity.externalId), identity);
     if (input.email) emails.add(input.email);
     if (input.phone) phones.add(input.phone);
   }
@@ -151,7 +160,8 @@ async function resolveOnce(
   if (emails.size > 0) or.push({ email: { in: [...emails] } });
   if (phones.size > 0) or.push({ phone: { in: [...phones] } });
   if (identityRows.length > 0) or.push({ id: { in: [...new Set(identityRows.map((row) => row.customerId))] } });
-  const customerRows = or.length === 0 ? [] : await tx.customer.findMany({ where: { storeId, OR: or }, select: profileSelect });
+  const customerRows =
+    or.length === 0 ? [] : await tx.customer.findMany({ where: { storeId, OR: or }, select: profileSelect });
 
   const working = new Map<string, Working>();
   const byIdentity = new Map<string, string>();
@@ -251,7 +261,8 @@ async function resolveOnce(
     }
   } catch (error) {
     if (error instanceof ConcurrentChange) {
-      if (createdIdentityIds.length > 0) await tx.customerIdentity.deleteMany({ where: { id: { in: createdIdentityIds } } });
+      if (createdIdentityIds.length > 0)
+        await tx.customerIdentity.deleteMany({ where: { id: { in: createdIdentityIds } } });
       if (createdIds.length > 0) await tx.customer.deleteMany({ where: { id: { in: createdIds } } });
     }
     throw error;
@@ -303,7 +314,7 @@ function applyProfile(
   }
   if (input.birthday != null && customer.birthday?.toISOString().slice(0, 10) !== input.birthday)
     set('birthday', new Date(`${input.birthday}T00:00:00Z`));
-  if (input.tags && input.tags.some((tag) => !customer.tags.includes(tag)))
+  if (input.tags?.some((tag) => !customer.tags.includes(tag)))
     set('tags', [...new Set([...customer.tags, ...input.tags])]);
   if (input.attributes) {
     const merged = { ...customer.attributes, ...input.attributes };
@@ -311,10 +322,137 @@ function applyProfile(
   }
   if (input.marketingConsent) {
     const at = input.marketingConsent.at ?? context.now;
-    if (!customer.marketingConsentAt || at >= customer.marketingConsentAt) {
+    // Only a newer, different decision counts: repeating the current one (every order of a
+    // consenting shopper says so) keeps the time it was first given and writes nothing.
+    const differs = input.marketingConsent.granted !== customer.marketingConsent || !customer.marketingConsentAt;
+    if (differs && (!customer.marketingConsentAt || at >= customer.marketingConsentAt)) {
       set('marketingConsent', input.marketingConsent.granted);
       set('marketingConsentAt', at);
       set('marketingConsentSource', input.marketingConsent.source ?? context.source ?? null);
     }
   }
+}
+
+const partialUpdate = customerInput;
+
+/**
+ * Changes the given fields of a customer (null clears a field; tags and attributes are replaced as a
+ * whole); identities are added, and removed only when named in `removeIdentities`.
+ */
+export async function updateCustomer(
+  prisma: PrismaClient,
+  storeId: string,
+  customerId: string,
+  input: CustomerInput,
+  removeIdentities: { source: string; externalId: string }[] = [],
+): Promise<string> {
+  const data = parseInput(partialUpdate, input, 'input');
+  const removals = parseInput(z.array(identityInput), removeIdentities, 'removeIdentities');
+  if (!isUuid(customerId)) throw new NotFoundError('Customer');
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const customer = await tx.customer.findFirst({ where: { id: customerId, storeId }, select: { id: true } });
+      if (!customer) throw new NotFoundError('Customer');
+      for (const field of ['email', 'phone'] as const) {
+        const value = data[field];
+        if (!value) continue;
+        const owner = await tx.customer.findFirst({ where: { storeId, [field]: value, NOT: { id: customerId } } });
+        if (owner) throw new InvalidInputError(`input.${field}`, 'belongs to another customer');
+      }
+      const identities = data.identities ?? [];
+      if (identities.length > 0) {
+        const owners = await tx.customerIdentity.findMany({
+          where: { storeId, OR: identities.map(({ source, externalId }) => ({ source, externalId })) },
+          select: { source: true, externalId: true, customerId: true },
+        });
+        for (const [index, identity] of identities.entries()) {
+          const owner = owners.find((row) => row.source === identity.source && row.externalId === identity.externalId);
+          if (owner && owner.customerId !== customerId)
+            throw new InvalidInputError(`input.identities.${index}`, 'belongs to another customer');
+        }
+        await tx.customerIdentity.createMany({
+          data: identities.map((identity) => ({ storeId, customerId, ...identity })),
+          skipDuplicates: true,
+        });
+      }
+      if (removals.length > 0)
+        await tx.customerIdentity.deleteMany({
+          where: { storeId, customerId, OR: removals.map(({ source, externalId }) => ({ source, externalId })) },
+        });
+      const update: Prisma.CustomerUpdateManyMutationInput = {};
+      for (const field of ['email', 'phone', 'firstName', 'lastName', 'locale'] as const)
+        if (field in data) update[field] = data[field] ?? null;
+      if ('birthday' in data) update.birthday = data.birthday ? new Date(`${data.birthday}T00:00:00Z`) : null;
+      if (data.tags) update.tags = data.tags;
+      if (data.attributes) update.attributes = data.attributes as Prisma.InputJsonObject;
+      if ('marketingConsent' in data) {
+        update.marketingConsent = data.marketingConsent?.granted ?? false;
+        update.marketingConsentAt = data.marketingConsent ? (data.marketingConsent.at ?? new Date()) : new Date();
+        update.marketingConsentSource = data.marketingConsent?.source ?? 'admin';
+      }
+      await tx.customer.updateMany({ where: { id: customerId, storeId }, data: update });
+      return customerId;
+    });
+  } catch (error) {
+    // A concurrent request took the email or phone after our check.
+    if (isUniqueViolation(error)) throw new InvalidInputError('input', 'email or phone belongs to another customer');
+    throw error;
+  }
+}
+
+/** The Prisma `where` for a filter, with `segmentId` expanded to the segment's stored filter. */
+export async function customerListWhere(
+  prisma: PrismaClient,
+  storeId: string,
+  filter: unknown,
+): Promise<Prisma.CustomerWhereInput> {
+  const parsed = parseInput(customerFilterInput, filter ?? {}, 'filter');
+  const where = customerWhere(storeId, parsed);
+  if (!parsed.segmentId) return where;
+  const segment = await prisma.segment.findFirst({
+    where: { id: parsed.segmentId, storeId },
+    select: { filter: true },
+  });
+  if (!segment) throw new InvalidInputError('filter.segmentId', 'is not a segment of this store');
+  const segmentFilter = parseInput(customerFilterInput, segment.filter, 'filter.segmentId');
+  return { AND: [where, customerWhere(storeId, { ...segmentFilter, segmentId: null })] };
+}
+
+const segmentInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  description: z.string().trim().max(1_000, 'must be at most 1000 characters').nullish(),
+  filter: customerFilterInput.refine((filter) => !filter.segmentId, {
+    message: 'a segment cannot refer to another segment',
+    path: ['segmentId'],
+  }),
+});
+
+export async function createSegment(prisma: PrismaClient, storeId: string, input: unknown): Promise<string> {
+  const data = parseInput(segmentInput, input, 'input');
+  try {
+    const segment = await prisma.segment.create({
+      data: {
+        storeId,
+        name: data.name,
+        description: data.description ?? null,
+        filter: toJson(stripNullish(data.filter)) as Prisma.InputJsonObject,
+      },
+      select: { id: true },
+    });
+    return segment.id;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new InvalidInputError('input.name', 'is already used by another segment');
+    throw error;
+  }
+}
+
+export async function deleteSegment(prisma: PrismaClient, storeId: string, segmentId: string): Promise<string> {
+  if (!isUuid(segmentId)) throw new NotFoundError('Segment');
+  const { count } = await prisma.segment.deleteMany({ where: { id: segmentId, storeId } });
+  if (count === 0) throw new NotFoundError('Segment');
+  return segmentId;
+}
+
+function stripNullish(value: object): object {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry != null));
 }

@@ -90,7 +90,10 @@ const birthday = z.preprocess(
 
 const attributeKey = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters of letters, digits, _ . -, starting with a letter');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
+    'must be 1-64 characters of letters, digits, _ . -, starting with a letter',
+  );
 
 export const attributesInput = z
   .record(
@@ -137,7 +140,8 @@ const customerInputSchema = z.object({
  */
 export const customerInput: z.ZodType<CustomerInput> = customerInputSchema.transform((value) => {
   const out: CustomerInput = {};
-  for (const [key, field] of Object.entries(value)) if (field !== undefined) (out as Record<string, unknown>)[key] = field;
+  for (const [key, field] of Object.entries(value))
+    if (field !== undefined) (out as Record<string, unknown>)[key] = field;
   if (value.identities) {
     const seen = new Set<string>();
     out.identities = value.identities.filter((identity) => {

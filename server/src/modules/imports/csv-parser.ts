@@ -63,6 +63,10 @@ export async function* parseCsv(
   let line = 1;
   let recordLine = 1;
   let bytesRead = 0;
+  /** Bytes before the current chunk, and the position in it: records report where they end. */
+  let chunkStart = 0;
+  let chunkBytes = 0;
+  let position = 0;
   let first = true;
   const out: CsvRecord[] = [];
 
@@ -77,7 +81,7 @@ export async function* parseCsv(
       if (field !== '' || quoted) endField();
     } else endField();
     const blank = fields.length === 0 || (fields.length === 1 && fields[0] === '' && !lastQuoted);
-    if (!blank) out.push({ fields, line: recordLine, bytesRead });
+    if (!blank) out.push({ fields, line: recordLine, bytesRead: chunkStart + Math.min(position, chunkBytes) });
     fields = [];
     field = '';
     quoted = false;
@@ -119,12 +123,17 @@ export async function* parseCsv(
           }
           field += c;
           if (field.length > maxField)
-            throw new CsvSyntaxError(recordLine, `a quoted field is longer than ${maxField} characters (unterminated quote?)`);
+            throw new CsvSyntaxError(
+              recordLine,
+              `a quoted field is longer than ${maxField} characters (unterminated quote?)`,
+            );
           continue;
         }
       }
       if (c === '\n' || c === '\r') {
         line++;
+        // Characters, not bytes: exact for ASCII, close enough for a progress bar otherwise.
+        position = i + 1;
         endRecord();
         recordLine = line;
         if (c === '\r') {
@@ -146,24 +155,27 @@ export async function* parseCsv(
         continue;
       }
       field += c;
-      if (field.length > maxField) throw new CsvSyntaxError(recordLine, `a field is longer than ${maxField} characters`);
+      if (field.length > maxField)
+        throw new CsvSyntaxError(recordLine, `a field is longer than ${maxField} characters`);
     }
   };
 
   for await (const chunk of input) {
-    if (typeof chunk === 'string') {
-      bytesRead += Buffer.byteLength(chunk);
-      consume(chunk);
-    } else {
-      bytesRead += chunk.length;
-      consume(decoder.write(chunk));
-    }
+    chunkStart = bytesRead;
+    chunkBytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    bytesRead += chunkBytes;
+    position = 0;
+    consume(typeof chunk === 'string' ? chunk : decoder.write(chunk));
     // Yield outside the character loop: a generator cannot yield from inside `consume`.
     for (const record of out) yield record;
     out.length = 0;
   }
+  chunkStart = bytesRead;
+  chunkBytes = 0;
   consume(decoder.end());
-  if (inQuotes && !quoteSeen) throw new CsvSyntaxError(recordLine, 'a quoted field is not closed before the end of the file');
+  if (inQuotes && !quoteSeen)
+    throw new CsvSyntaxError(recordLine, 'a quoted field is not closed before the end of the file');
+  position = 0;
   if (field !== '' || fields.length > 0 || quoted) endRecord();
   for (const record of out) yield record;
 }

@@ -26,7 +26,10 @@ export interface OrderRow {
   line: number;
   /** The raw fields, joined: identical rows are exported duplicates. */
   key: string;
+  /** Groups rows into an order: the order name where the file has one (Shopify), else the order id. */
   orderId: string;
+  /** The id to record the order under when it differs from the grouping key. */
+  externalId: string | null;
   placedAt: Date;
   currency: string;
   customer: ImportedCustomer | null;
@@ -58,6 +61,8 @@ export interface OrderRowOptions {
   /** --non-product-sku patterns, tried before the preset's. */
   nonProductSkus: NonProductSku[];
   dayFirst?: boolean;
+  /** An earlier row of the same order still being assembled, to inherit order-level values from. */
+  earlierRow?: (orderId: string) => Pick<OrderRow, 'placedAt' | 'currency'> | undefined;
 }
 
 const CHANNELS: Record<string, Channel> = {
@@ -86,7 +91,7 @@ const LINE_KINDS: Record<string, LineKind> = {
 /** Shopify's financial statuses and our own status names. */
 function status(financial: string | undefined, fulfillment: string | undefined): OrderStatusValue | null {
   const f = fulfillment?.trim().toLowerCase();
-  if (f === 'fulfilled' || f === 'fulfilled') return 'FULFILLED';
+  if (f === 'fulfilled') return 'FULFILLED';
   const value = financial?.trim().toLowerCase();
   if (!value) return null;
   if (value === 'fulfilled') return 'FULFILLED';
@@ -124,15 +129,13 @@ export class OrderRowReader {
     const skip = (reason: string): RowSkip => ({ line, reason });
 
     const timeZone = values.timeZone ?? this.options.timeZone;
-    if (values.timeZone && !isTimeZone(values.timeZone)) return skip(`timeZone: unknown time zone "${values.timeZone}"`);
-    if (!values.placedAt) return skip('placedAt: missing');
-    const placedAt = parseDate(values.placedAt, timeZone, { dayFirst: this.options.dayFirst });
-    if (!placedAt) return skip(`placedAt: unreadable date "${values.placedAt}"`);
+    if (values.timeZone && !isTimeZone(values.timeZone))
+      return skip(`timeZone: unknown time zone "${values.timeZone}"`);
     const customerId = values.customerId ? cleanId(values.customerId) : undefined;
-
-    let orderId = values.orderId;
+    let orderId = values.orderName ?? values.orderId;
     if (preset.rowIsOrder) {
       if (!customerId) return skip('customerId: missing');
+      if (!values.placedAt) return skip('placedAt: missing');
       const day = `${customerId}:${values.placedAt}`;
       const ordinal = (this.dayCounts.get(day) ?? 0) + 1;
       if (this.dayCounts.size >= OrderRowReader.MAX_DAY_KEYS) this.dayCounts.clear();
@@ -140,8 +143,20 @@ export class OrderRowReader {
       orderId = `${preset.identitySource}:${day}:${ordinal}`;
     }
     if (!orderId) return skip('orderId: missing');
+    // Shopify puts order-level values on an order's first row only: later rows inherit them.
+    const earlier = this.options.earlierRow?.(orderId);
+    let placedAt: Date | null | undefined = earlier?.placedAt;
+    if (values.placedAt) placedAt = parseDate(values.placedAt, timeZone, { dayFirst: this.options.dayFirst });
+    else if (!placedAt) return skip('placedAt: missing');
+    if (!placedAt) return skip(`placedAt: unreadable date "${values.placedAt}"`);
 
-    const currency = (values.currency ?? this.options.currency ?? preset.currency ?? this.options.storeCurrency)
+    const currency = (
+      values.currency ??
+      earlier?.currency ??
+      this.options.currency ??
+      preset.currency ??
+      this.options.storeCurrency
+    )
       .trim()
       .toUpperCase();
     const exponent = currencyExponent(currency);
@@ -218,6 +233,7 @@ export class OrderRowReader {
       line,
       key: fields.join('\u0000'),
       orderId,
+      externalId: values.orderName && values.orderId ? values.orderId : null,
       placedAt,
       currency,
       customer: this.customer(values, customerId),
@@ -233,7 +249,10 @@ export class OrderRowReader {
     };
   }
 
-  private customer(values: Partial<Record<OrderField, string>>, customerId: string | undefined): ImportedCustomer | null {
+  private customer(
+    values: Partial<Record<OrderField, string>>,
+    customerId: string | undefined,
+  ): ImportedCustomer | null {
     let { firstName, lastName } = values;
     if (!firstName && !lastName && values.customerName) {
       const parts = values.customerName.split(/\s+/);

@@ -3,6 +3,7 @@ import type { Delimiter } from './csv-parser.ts';
 /** What a column of an orders file can mean. `ignore` drops a column. */
 export const ORDER_FIELDS = [
   'orderId',
+  'orderName',
   'placedAt',
   'customerId',
   'email',
@@ -110,7 +111,13 @@ export function normaliseHeader(header: string): string {
  */
 export function parseNonProductSku(text: string): NonProductSku {
   const at = text.lastIndexOf('=');
-  const kindText = at >= 0 ? text.slice(at + 1).trim().toUpperCase() : 'FEE';
+  const kindText =
+    at >= 0
+      ? text
+          .slice(at + 1)
+          .trim()
+          .toUpperCase()
+      : 'FEE';
   const pattern = (at >= 0 ? text.slice(0, at) : text).trim();
   if (!pattern) throw new Error(`non-product sku "${text}": the pattern is empty`);
   if (kindText !== 'SHIPPING' && kindText !== 'FEE' && kindText !== 'ADJUSTMENT')
@@ -166,7 +173,8 @@ const ONLINE_RETAIL_SKUS = [
 export const ORDER_PRESETS: Record<string, OrderPreset> = {
   generic: {
     name: 'generic',
-    description: 'columns named like Kanta fields (orderId, placedAt, customerId, email, sku, name, quantity, unitPrice…)',
+    description:
+      'columns named like Kanta fields (orderId, placedAt, customerId, email, sku, name, quantity, unitPrice…)',
     delimiter: ',',
     columns: GENERIC_COLUMNS,
     identitySource: 'import',
@@ -202,8 +210,11 @@ export const ORDER_PRESETS: Record<string, OrderPreset> = {
     name: 'shopify',
     description: 'Shopify orders export (Name, Email, Financial Status, Created at, Lineitem quantity/name/price/sku…)',
     delimiter: ',',
+    // Rows are grouped by Name ("#1001", on every row); the external id is the numeric Id (first row
+    // only) when the export has it, as the orders/create webhook records it, so both paths meet.
     columns: {
-      name: 'orderId',
+      name: 'orderName',
+      id: 'orderId',
       email: 'email',
       phone: 'phone',
       billingname: 'customerName',

@@ -44,7 +44,6 @@ export function parseMoney(text: string, exponent: number): number | null {
     negative = !negative;
     value = value.slice(1);
   } else if (value.startsWith('+')) value = value.slice(1);
-  value = value.replace(/^[^\d.,]+/, '');
   if (!/^[\d.,]+$/.test(value) || !/\d/.test(value)) return null;
 
   const lastDot = value.lastIndexOf('.');
@@ -116,7 +115,13 @@ function fullYear(text: string): number {
   return year < 70 ? 2000 + year : 1900 + year;
 }
 
-function time(hourText: string | undefined, minuteText: string | undefined, secondText: string | undefined, fractionText: string | undefined, meridiem: string | undefined) {
+function time(
+  hourText: string | undefined,
+  minuteText: string | undefined,
+  secondText: string | undefined,
+  fractionText: string | undefined,
+  meridiem: string | undefined,
+) {
   let hour = hourText ? Number(hourText) : 0;
   if (meridiem) {
     if (hour < 1 || hour > 12) return null;
@@ -124,7 +129,12 @@ function time(hourText: string | undefined, minuteText: string | undefined, seco
     hour = (hour % 12) + (pm ? 12 : 0);
   }
   const millisecond = fractionText ? Math.round(Number(`0.${fractionText}`) * 1000) : 0;
-  return { hour, minute: minuteText ? Number(minuteText) : 0, second: secondText ? Number(secondText) : 0, millisecond: Math.min(millisecond, 999) };
+  return {
+    hour,
+    minute: minuteText ? Number(minuteText) : 0,
+    second: secondText ? Number(secondText) : 0,
+    millisecond: Math.min(millisecond, 999),
+  };
 }
 
 const TIME = String.raw`(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*([AaPp][Mm])?)?`;
@@ -144,35 +154,51 @@ const COMPACT = new RegExp(String.raw`^(\d{4})(\d{2})(\d{2})(?:[T\s]?(\d{2})(\d{
  */
 export function parseDate(text: string, timeZone: string, options: { dayFirst?: boolean } = {}): Date | null {
   const value = text.trim();
-  let match: RegExpExecArray | null;
-  let wall: WallTime | null = null;
-  let zone: string | undefined;
-  if ((match = ISO.exec(value))) {
-    const t = time(match[4], match[5], match[6], match[7], match[8]);
-    if (t) wall = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]), ...t };
-    zone = match[9];
-  } else if ((match = SLASH.exec(value))) {
-    const t = time(match[4], match[5], match[6], match[7], match[8]);
-    const [month, day] = options.dayFirst ? [match[2], match[1]] : [match[1], match[2]];
-    if (t) wall = { year: fullYear(match[3]!), month: Number(month), day: Number(day), ...t };
-    zone = match[9];
-  } else if ((match = DOTTED.exec(value))) {
-    const t = time(match[4], match[5], match[6], match[7], match[8]);
-    if (t) wall = { year: fullYear(match[3]!), month: Number(match[2]), day: Number(match[1]), ...t };
-    zone = match[9];
-  } else if ((match = COMPACT.exec(value))) {
-    const t = time(match[4], match[5], match[6], undefined, undefined);
-    if (t) wall = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]), ...t };
-    zone = match[7];
+  for (const format of DATE_FORMATS) {
+    const match = format.pattern.exec(value);
+    if (!match) continue;
+    const wall = format.wall(match, options.dayFirst ?? false);
+    if (!wall || !validWall(wall)) return null;
+    const utc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+    const zone = match[format.zoneGroup];
+    if (zone !== undefined) {
+      const offset = zoneOffsetMinutes(zone);
+      return offset === null ? null : new Date(utc - offset * 60_000);
+    }
+    return new Date(wallTimeToUtc(utc, timeZone));
   }
-  if (!wall || !validWall(wall)) return null;
-  const utc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
-  if (zone !== undefined) {
-    const offset = zoneOffsetMinutes(zone);
-    return offset === null ? null : new Date(utc - offset * 60_000);
-  }
-  return new Date(wallTimeToUtc(utc, timeZone));
+  return null;
 }
+
+interface DateFormat {
+  pattern: RegExp;
+  wall(match: RegExpExecArray, dayFirst: boolean): WallTime | null;
+  zoneGroup: number;
+}
+
+function withTime(match: RegExpExecArray, year: number, month: string, day: string): WallTime | null {
+  const t = time(match[4], match[5], match[6], match[7], match[8]);
+  return t && { year, month: Number(month), day: Number(day), ...t };
+}
+
+const DATE_FORMATS: DateFormat[] = [
+  { pattern: ISO, zoneGroup: 9, wall: (m) => withTime(m, Number(m[1]), m[2]!, m[3]!) },
+  {
+    pattern: SLASH,
+    zoneGroup: 9,
+    wall: (m, dayFirst) =>
+      dayFirst ? withTime(m, fullYear(m[3]!), m[2]!, m[1]!) : withTime(m, fullYear(m[3]!), m[1]!, m[2]!),
+  },
+  { pattern: DOTTED, zoneGroup: 9, wall: (m) => withTime(m, fullYear(m[3]!), m[2]!, m[1]!) },
+  {
+    pattern: COMPACT,
+    zoneGroup: 7,
+    wall: (m) => {
+      const t = time(m[4], m[5], m[6], undefined, undefined);
+      return t && { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), ...t };
+    },
+  },
+];
 
 function validWall(wall: WallTime): boolean {
   if (wall.month < 1 || wall.month > 12 || wall.day < 1) return false;
@@ -243,13 +269,19 @@ function offsetAt(utc: number, timeZone: string): number {
 
 /**
  * The instant at which clocks in `timeZone` show the wall time `wallAsUtc` (a wall time encoded as
- * if it were UTC). In a spring-forward gap the later offset wins; in an autumn overlap, the first.
+ * if it were UTC). Like Temporal's "compatible" disambiguation: a time skipped by a spring-forward
+ * gap moves forward by the gap; a time repeated in an autumn overlap is its first occurrence.
  */
 export function wallTimeToUtc(wallAsUtc: number, timeZone: string): number {
-  const first = offsetAt(wallAsUtc, timeZone);
-  const guess = wallAsUtc - first * 60_000;
-  const second = offsetAt(guess, timeZone);
-  if (second === first) return guess;
-  const retry = wallAsUtc - second * 60_000;
-  return offsetAt(retry, timeZone) === second ? retry : guess;
+  const before = offsetAt(wallAsUtc - 86_400_000, timeZone);
+  const after = offsetAt(wallAsUtc + 86_400_000, timeZone);
+  const early = wallAsUtc - before * 60_000;
+  const late = wallAsUtc - after * 60_000;
+  const earlyValid = offsetAt(early, timeZone) === before;
+  const lateValid = offsetAt(late, timeZone) === after;
+  if (earlyValid && lateValid) return Math.min(early, late);
+  if (earlyValid) return early;
+  if (lateValid) return late;
+  // In the gap: read the wall time with the offset in force before it.
+  return early;
 }

@@ -28,7 +28,11 @@ const optionalText = (max: number) =>
 export const orderLineInput = z
   .object({
     sku: optionalText(100),
-    name: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+    name: z
+      .string({ error: 'is required' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(500, 'must be at most 500 characters'),
     quantity: z
       .number({ error: 'must be a whole number' })
       .int('must be a whole number')
@@ -36,7 +40,9 @@ export const orderLineInput = z
       .refine((value) => Math.abs(value) <= MAX_QUANTITY, `must be between -${MAX_QUANTITY} and ${MAX_QUANTITY}`),
     unitPrice: minorUnits('unitPrice'),
     discount: minorUnits('discount').default(0),
-    kind: z.enum(['PRODUCT', 'SHIPPING', 'FEE', 'ADJUSTMENT'], 'must be PRODUCT, SHIPPING, FEE or ADJUSTMENT').default('PRODUCT'),
+    kind: z
+      .enum(['PRODUCT', 'SHIPPING', 'FEE', 'ADJUSTMENT'], 'must be PRODUCT, SHIPPING, FEE or ADJUSTMENT')
+      .default('PRODUCT'),
   })
   .superRefine((line, context) => {
     if (BigInt(line.discount) > lineGross(line))
@@ -74,7 +80,9 @@ export const orderInput = z
       .array(orderLineInput, 'must be a list of lines')
       .min(1, 'must list at least one line')
       .max(MAX_LINES_PER_ORDER, `must list at most ${MAX_LINES_PER_ORDER} lines`),
-    orderDiscount: minorUnits('orderDiscount').nullish().transform((value) => value ?? 0),
+    orderDiscount: minorUnits('orderDiscount')
+      .nullish()
+      .transform((value) => value ?? 0),
     returnOfExternalId: optionalText(200),
   })
   .superRefine((order, context) => {

@@ -1,6 +1,7 @@
 /** Test data shared by the mapping tests and the webhook API tests. */
 
 /** An orders/create payload as Shopify sends it (API 2025-10), trimmed of fields Kanta ignores. */
+// biome-ignore lint/suspicious/noExplicitAny: test data that each test reshapes freely
 export function shopifyOrderPayload(overrides: Record<string, unknown> = {}): Record<string, any> {
   return {
     id: 5741306282172,
@@ -67,7 +68,9 @@ export function shopifyOrderPayload(overrides: Record<string, unknown> = {}): Re
         discount_allocations: [{ amount: '2.00', discount_application_index: 0 }],
       },
     ],
-    shipping_lines: [{ id: 4667271413948, title: 'Posti SmartPOST', code: 'posti', price: '4.90', discount_allocations: [] }],
+    shipping_lines: [
+      { id: 4667271413948, title: 'Posti SmartPOST', code: 'posti', price: '4.90', discount_allocations: [] },
+    ],
     ...overrides,
   };
 }

@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { InvalidInputError } from '../../errors.ts';
 import { shopifyOrderPayload } from './shopify.fixture.ts';
-import { channelOf, mapShopifyOrder, parseShopifyJson, minorUnitDigits, shopifyCancellation, toMinorUnits } from './shopify.ts';
+import {
+  channelOf,
+  mapShopifyOrder,
+  minorUnitDigits,
+  parseShopifyJson,
+  shopifyCancellation,
+  toMinorUnits,
+} from './shopify.ts';
 
 describe('toMinorUnits', () => {
   test.each([
@@ -66,7 +73,10 @@ describe('parseShopifyJson', () => {
       quantity: 2,
       note: 'id: 12345678901234567890',
     });
-    expect(mapShopifyOrder({ ...shopifyOrderPayload(), id: (parsed as { id: string }).id }, { identitySource: 'shopify' }).order.externalId).toBe('9007199254740993');
+    expect(
+      mapShopifyOrder({ ...shopifyOrderPayload(), id: (parsed as { id: string }).id }, { identitySource: 'shopify' })
+        .order.externalId,
+    ).toBe('9007199254740993');
   });
 });
 
@@ -139,7 +149,9 @@ describe('mapShopifyOrder', () => {
         currency: 'jpy',
         total_discounts: '500',
         shipping_lines: null,
-        line_items: [{ sku: 'TEA-1', title: 'Sencha', variant_title: '100 g', quantity: 3, price: '1200', total_discount: '200' }],
+        line_items: [
+          { sku: 'TEA-1', title: 'Sencha', variant_title: '100 g', quantity: 3, price: '1200', total_discount: '200' },
+        ],
       }),
     );
     expect(order).toMatchObject({ channel: 'APP', currency: 'JPY', orderDiscount: 300 });
@@ -211,8 +223,16 @@ describe('mapShopifyOrder', () => {
     ['a created_at without offset', shopifyOrderPayload({ created_at: '2026-11-30 14:22:05' }), 'created_at'],
     ['a bad currency', shopifyOrderPayload({ currency: 'EURO' }), 'currency'],
     ['no line items', shopifyOrderPayload({ line_items: [] }), 'line_items'],
-    ['a price that is not an amount', shopifyOrderPayload({ line_items: [{ name: 'x', quantity: 1, price: '1,95' }] }), 'line_items.0.price'],
-    ['a fractional quantity', shopifyOrderPayload({ line_items: [{ name: 'x', quantity: 1.5, price: '1.95' }] }), 'line_items.0.quantity'],
+    [
+      'a price that is not an amount',
+      shopifyOrderPayload({ line_items: [{ name: 'x', quantity: 1, price: '1,95' }] }),
+      'line_items.0.price',
+    ],
+    [
+      'a fractional quantity',
+      shopifyOrderPayload({ line_items: [{ name: 'x', quantity: 1.5, price: '1.95' }] }),
+      'line_items.0.quantity',
+    ],
   ])('rejects %s, naming the field', (_name, payload, field) => {
     let error: unknown;
     try {

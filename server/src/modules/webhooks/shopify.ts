@@ -74,7 +74,9 @@ const orderSchema = z.object({
       }),
     )
     .min(1, 'must list at least one item'),
-  shipping_lines: z.array(z.object({ title: text, price: decimal, discount_allocations: discountAllocations })).nullish(),
+  shipping_lines: z
+    .array(z.object({ title: text, price: decimal, discount_allocations: discountAllocations }))
+    .nullish(),
 });
 
 /**

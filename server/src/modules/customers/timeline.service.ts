@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.ts';
+import { isUuid, NotFoundError } from '../../errors.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { CHANNELS } from './customer-filter.ts';
+import { type Db, parseInput } from './customers.service.ts';
+import { uuidv7 } from './normalise.ts';
+
+/** Timeline entries other systems report; order entries come only from order events. */
+export const RECORDABLE_TYPES = [
+  'SUPPORT_CONTACT',
+  'EMAIL_SENT',
+  'EMAIL_OPENED',
+  'SURVEY_ANSWERED',
+  'REVIEW_WRITTEN',
+  'POINTS_CHANGED',
+  'CUSTOM',
+] as const;
+
+const interactionInput = z.object({
+  type: z.enum(RECORDABLE_TYPES, { error: `must be one of ${RECORDABLE_TYPES.join(', ')}` }),
+  channel: z.enum(CHANNELS).nullish(),
+  occurredAt: z.date().nullish(),
+  payload: z
+    .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+    .refine((value) => JSON.stringify(value).length <= 10_000, 'must be at most 10000 characters as JSON')
+    .nullish(),
+  sourceRef: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullish(),
+});
+export type InteractionInput = z.input<typeof interactionInput>;
+
+/**
+ * Appends to a customer's timeline. With a sourceRef, recording the same (type, sourceRef) again
+ * returns the first entry and adds nothing, so callers may retry.
+ */
+export async function recordInteraction(
+  prisma: PrismaClient,
+  storeId: string,
+  customerId: string,
+  input: InteractionInput | Record<string, unknown>,
+): Promise<string> {
+  const data = parseInput(interactionInput, input, 'input');
+  if (!isUuid(customerId)) throw new NotFoundError('Customer');
+  const customer = await prisma.customer.findFirst({ where: { id: customerId, storeId }, select: { id: true } });
+  if (!customer) throw new NotFoundError('Customer');
+  const id = uuidv7();
+  const inserted = await prisma.interaction.createMany({
+    data: {
+      id,
+      storeId,
+      customerId,
+      type: data.type,
+      channel: data.channel ?? null,
+      occurredAt: data.occurredAt ?? new Date(),
+      payload: (data.payload ?? {}) as Prisma.InputJsonObject,
+      sourceRef: data.sourceRef ?? null,
+    },
+    skipDuplicates: true,
+  });
+  if (inserted.count === 1 || !data.sourceRef) return id;
+  const existing = await prisma.interaction.findUniqueOrThrow({
+    where: { storeId_type_sourceRef: { storeId, type: data.type, sourceRef: data.sourceRef } },
+    select: { id: true },
+  });
+  return existing.id;
+}
+
+/**
+ * Appends an order entry for whoever owns the order *now* (it may have moved in a merge, or lost
+ * its customer to an erasure or as a guest order: then nothing is added). Idempotent by
+ * (type, "order:<id>").
+ */
+export async function appendOrderInteraction(
+  db: Db,
+  orderId: string,
+  type: 'ORDER_PLACED' | 'ORDER_RETURNED' | 'ORDER_CANCELLED',
+  occurredAt: Date,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "Interaction" (id, "storeId", "customerId", type, channel, "occurredAt", payload, "sourceRef")
+    SELECT ${uuidv7()}::uuid, o."storeId", o."customerId", ${type}::"InteractionType", o.channel, ${occurredAt},
+      ${JSON.stringify(payload)}::jsonb, ${`order:${orderId}`}
+    FROM "Order" o WHERE o.id = ${orderId}::uuid AND o."customerId" IS NOT NULL
+    ON CONFLICT DO NOTHING`;
+}
