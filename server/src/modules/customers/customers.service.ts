@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
+import { uuidv7 } from '../../db/uuid7.ts';
 import { InvalidInputError, isUuid, NotFoundError } from '../../errors.ts';
 import { emitMany } from '../../events/events.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
@@ -7,7 +8,6 @@ import { firstIssue } from '../stores/stores.validation.ts';
 import { toJson } from './customer-data.ts';
 import { customerFilterInput, customerWhere } from './customer-filter.ts';
 import { type CustomerInput, customerInput, identityInput } from './customers.validation.ts';
-import { uuidv7 } from './normalise.ts';
 
 export type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -33,21 +33,6 @@ interface Working {
   attributes: Attributes;
   changed: Set<keyof Working>;
 }
-
-const profileSelect = {
-  id: true,
-  email: true,
-  phone: true,
-  firstName: true,
-  lastName: true,
-  locale: true,
-  birthday: true,
-  marketingConsent: true,
-  marketingConsentAt: true,
-  marketingConsentSource: true,
-  tags: true,
-  attributes: true,
-} as const;
 
 /** Parses with a zod schema, turning the first issue into an InvalidInputError "prefix.field: rule". */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, prefix = ''): T {
@@ -149,19 +134,36 @@ async function resolveOnce(
   }
   if (inputs.every((input) => input == null)) return inputs.map(() => ({ id: null, created: false }));
 
+  // Raw SQL with array parameters: a Prisma `OR` of 1,000 identity pairs costs far more to compile
+  // than the database takes to answer (this is the hot path of every order import).
   const identityRows =
     pairs.size === 0
       ? []
-      : await tx.customerIdentity.findMany({
-          where: { storeId, OR: [...pairs.values()].map(({ source, externalId }) => ({ source, externalId })) },
-          select: { source: true, externalId: true, customerId: true },
-        });
-  const or: Prisma.CustomerWhereInput[] = [];
-  if (emails.size > 0) or.push({ email: { in: [...emails] } });
-  if (phones.size > 0) or.push({ phone: { in: [...phones] } });
-  if (identityRows.length > 0) or.push({ id: { in: [...new Set(identityRows.map((row) => row.customerId))] } });
+      : await tx.$queryRawUnsafe<{ source: string; externalId: string; customerId: string }[]>(
+          `SELECT i.source, i."externalId", i."customerId" FROM "CustomerIdentity" i
+           JOIN unnest($2::text[], $3::text[]) AS wanted(source, "externalId")
+             ON i.source = wanted.source AND i."externalId" = wanted."externalId"
+           WHERE i."storeId" = $1::uuid`,
+          storeId,
+          [...pairs.values()].map((pair) => pair.source),
+          [...pairs.values()].map((pair) => pair.externalId),
+        );
+  const customerIds = [...new Set(identityRows.map((row) => row.customerId))];
   const customerRows =
-    or.length === 0 ? [] : await tx.customer.findMany({ where: { storeId, OR: or }, select: profileSelect });
+    emails.size + phones.size + customerIds.length === 0
+      ? []
+      : (
+          await tx.$queryRawUnsafe<(Omit<Working, 'isNew' | 'changed' | 'birthday'> & { birthday: string | null })[]>(
+            `SELECT id, email, phone, "firstName", "lastName", locale, to_char(birthday, 'YYYY-MM-DD') AS birthday,
+                    "marketingConsent", "marketingConsentAt", "marketingConsentSource", tags, attributes
+             FROM "Customer"
+             WHERE "storeId" = $1::uuid AND (email = ANY($2::text[]) OR phone = ANY($3::text[]) OR id = ANY($4::uuid[]))`,
+            storeId,
+            [...emails],
+            [...phones],
+            customerIds,
+          )
+        ).map((row) => ({ ...row, birthday: row.birthday ? new Date(`${row.birthday}T00:00:00Z`) : null }));
 
   const working = new Map<string, Working>();
   const byIdentity = new Map<string, string>();
@@ -228,34 +230,50 @@ async function resolveOnce(
   const createdIdentityIds: string[] = [];
   try {
     if (created.length > 0) {
-      const rows = await tx.customer.createManyAndReturn({
-        data: created.map((customer) => ({
-          id: customer.id,
-          storeId,
-          email: customer.email,
-          phone: customer.phone,
-          firstName: customer.firstName,
-          lastName: customer.lastName,
-          locale: customer.locale,
-          birthday: customer.birthday,
-          marketingConsent: customer.marketingConsent,
-          marketingConsentAt: customer.marketingConsentAt,
-          marketingConsentSource: customer.marketingConsentSource,
-          tags: customer.tags,
-          attributes: customer.attributes as Prisma.InputJsonObject,
-        })),
-        skipDuplicates: true,
-        select: { id: true },
-      });
+      // One statement from one JSON parameter: Prisma's createMany compiles per row count and is the
+      // slow part of a first import.
+      const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `INSERT INTO "Customer" (id, "storeId", email, phone, "firstName", "lastName", locale, birthday,
+           "marketingConsent", "marketingConsentAt", "marketingConsentSource", tags, attributes, "updatedAt")
+         SELECT x.id, $1::uuid, x.email, x.phone, x."firstName", x."lastName", x.locale, x.birthday,
+           x."marketingConsent", x."marketingConsentAt", x."marketingConsentSource",
+           ARRAY(SELECT jsonb_array_elements_text(x.tags)), x.attributes, now()
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, email text, phone text, "firstName" text, "lastName" text,
+           locale text, birthday date, "marketingConsent" boolean, "marketingConsentAt" timestamptz,
+           "marketingConsentSource" text, tags jsonb, attributes jsonb)
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        storeId,
+        JSON.stringify(
+          created.map((customer) => ({
+            id: customer.id,
+            email: customer.email,
+            phone: customer.phone,
+            firstName: customer.firstName,
+            lastName: customer.lastName,
+            locale: customer.locale,
+            birthday: customer.birthday?.toISOString().slice(0, 10) ?? null,
+            marketingConsent: customer.marketingConsent,
+            marketingConsentAt: customer.marketingConsentAt?.toISOString() ?? null,
+            marketingConsentSource: customer.marketingConsentSource,
+            tags: customer.tags,
+            attributes: customer.attributes,
+          })),
+        ),
+      );
       createdIds.push(...rows.map((row) => row.id));
       if (rows.length < created.length) throw new ConcurrentChange('customer created concurrently');
     }
     if (newIdentities.length > 0) {
-      const rows = await tx.customerIdentity.createManyAndReturn({
-        data: newIdentities,
-        skipDuplicates: true,
-        select: { id: true },
-      });
+      const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `INSERT INTO "CustomerIdentity" (id, "storeId", "customerId", source, "externalId")
+         SELECT x.id, $1::uuid, x."customerId", x.source, x."externalId"
+         FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, "customerId" uuid, source text, "externalId" text)
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        storeId,
+        JSON.stringify(newIdentities.map((identity) => ({ id: uuidv7(), ...identity }))),
+      );
       createdIdentityIds.push(...rows.map((row) => row.id));
       if (rows.length < newIdentities.length) throw new ConcurrentChange('identity linked concurrently');
     }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { uuidv7 } from '../../db/uuid7.ts';
 import { customerInput } from './customers.validation.ts';
-import { normaliseEmail, normalisePhone, uuidv7 } from './normalise.ts';
+import { normaliseEmail, normalisePhone } from './normalise.ts';
 
 describe('normaliseEmail', () => {
   test.each([

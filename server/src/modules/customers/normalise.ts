@@ -23,17 +23,3 @@ export function normalisePhone(value: string): string | null {
   const digits = phone.replace('+', '').length;
   return digits >= 5 && digits <= 15 ? phone : null;
 }
-
-/** UUID version 7 (time-ordered, like the ids Prisma generates), for rows inserted in bulk with known ids. */
-export function uuidv7(now = Date.now()): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let time = now;
-  for (let index = 5; index >= 0; index--) {
-    bytes[index] = time % 256;
-    time = Math.floor(time / 256);
-  }
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}

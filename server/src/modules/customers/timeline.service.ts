@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
+import { uuidv7 } from '../../db/uuid7.ts';
 import { isUuid, NotFoundError } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { CHANNELS } from './customer-filter.ts';
 import { type Db, parseInput } from './customers.service.ts';
-import { uuidv7 } from './normalise.ts';
 
 /** Timeline entries other systems report; order entries come only from order events. */
 export const RECORDABLE_TYPES = [

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
+import { uuidv7 } from '../../db/uuid7.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { type DomainEventMap, type DomainEventType, emit, emitMany } from '../../events/events.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { resolveCustomers } from '../customers/customers.service.ts';
 import type { CustomerInput } from '../customers/customers.validation.ts';
-import { uuidv7 } from '../products/products.service.ts';
 import { firstIssue } from '../stores/stores.validation.ts';
 import { orderTotals } from './order-totals.ts';
 import { cancelInput, MAX_ORDERS_PER_CALL, ordersInput, type ValidOrderInput } from './orders.validation.ts';
@@ -161,6 +161,18 @@ export async function recordOrders(
   });
 }
 
+/**
+ * Ids of the store's orders with these external ids. Raw SQL with an array parameter: Prisma's
+ * query compiler costs more than the lookup itself for a 1,000-item `in` list.
+ */
+async function findOrderIds(tx: Db, storeId: string, externalIds: string[]) {
+  return tx.$queryRawUnsafe<{ id: string; externalId: string }[]>(
+    `SELECT id, "externalId" FROM "Order" WHERE "storeId" = $1::uuid AND "externalId" = ANY($2::text[])`,
+    storeId,
+    externalIds,
+  );
+}
+
 async function recordInTransaction(
   tx: Prisma.TransactionClient,
   storeId: string,
@@ -169,10 +181,11 @@ async function recordInTransaction(
   source: string,
 ): Promise<Map<string, { orderId: string; created: boolean }>> {
   const outcome = new Map<string, { orderId: string; created: boolean }>();
-  const existing = await tx.order.findMany({
-    where: { storeId, externalId: { in: orders.map((order) => order.externalId) } },
-    select: { id: true, externalId: true },
-  });
+  const existing = await findOrderIds(
+    tx,
+    storeId,
+    orders.map((order) => order.externalId),
+  );
   for (const order of existing) outcome.set(order.externalId, { orderId: order.id, created: false });
   // Concurrent calls are ordered by the unique index, so locks are taken in the same order everywhere.
   const fresh = orders
@@ -190,7 +203,11 @@ async function recordInTransaction(
   const products =
     skus.length === 0
       ? []
-      : await tx.product.findMany({ where: { storeId, sku: { in: skus } }, select: { id: true, sku: true } });
+      : await tx.$queryRawUnsafe<{ id: string; sku: string }[]>(
+          `SELECT id, sku FROM "Product" WHERE "storeId" = $1::uuid AND sku = ANY($2::text[])`,
+          storeId,
+          skus,
+        );
   const productBySku = new Map(products.map((product) => [product.sku, product.id]));
 
   const prepared = fresh.map((order, index) => ({
@@ -239,10 +256,11 @@ async function recordInTransaction(
   const insertedIds = new Map(inserted.map((row) => [row.externalId, row.id]));
   const lostRaces = fresh.filter((order) => !insertedIds.has(order.externalId));
   if (lostRaces.length > 0) {
-    const winners = await tx.order.findMany({
-      where: { storeId, externalId: { in: lostRaces.map((order) => order.externalId) } },
-      select: { id: true, externalId: true },
-    });
+    const winners = await findOrderIds(
+      tx,
+      storeId,
+      lostRaces.map((order) => order.externalId),
+    );
     for (const order of winners) outcome.set(order.externalId, { orderId: order.id, created: false });
   }
   const created = prepared.filter(({ order }) => insertedIds.has(order.externalId));

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.ts';
+import { uuidv7 } from '../../db/uuid7.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { firstIssue } from '../stores/stores.validation.ts';
 import { MAX_PRODUCTS_PER_CALL, productsInput } from './products.validation.ts';
@@ -21,16 +21,6 @@ export interface UpsertProductsResult {
   created: number;
   updated: number;
   unchanged: number;
-}
-
-/** A time-ordered UUID (v7), as Prisma's `uuid(7)` default makes them: raw inserts must bring their own. */
-export function uuidv7(now = Date.now()): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**
