@@ -12,9 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/src/config.ts';
-import { type Database, openDatabase } from '../server/src/db/database.ts';
-import { deployMigrations } from '../server/src/db/migrations.ts';
-import { migrationOptions } from '../server/src/db/prepare.ts';
+import type { Database } from '../server/src/db/database.ts';
 import type { DomainEvents } from '../server/src/events/events.ts';
 import { silentLogger } from '../server/src/logger.ts';
 import type { OrderInput } from '../server/src/modules/orders/orders.service.ts';
@@ -22,6 +20,16 @@ import { recordOrders } from '../server/src/modules/orders/orders.service.ts';
 import { createStore } from '../server/src/modules/stores/stores.service.ts';
 import { schema } from '../server/src/schema.ts';
 import { createKantaYoga } from '../server/src/yoga.ts';
+import {
+  type BenchDatabase,
+  machineLine,
+  mulberry32,
+  openPglite,
+  openPostgres,
+  printTable as printRows,
+  progress,
+  status,
+} from './lib.ts';
 
 const TARGET_LINES_PER_SECOND = 5_000;
 const SERVICE_BATCH = 1_000;
@@ -48,18 +56,6 @@ Environment: DATABASE_URL=postgresql://user@host:5432/db to include PostgreSQL.`
 
 // ---------------------------------------------------------------------------------------------------
 // Seeded data
-
-/** mulberry32: a tiny, fast 32-bit PRNG; the same seed gives the same orders on every machine. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const FIRST_NAMES = ['Aino', 'Eero', 'Helmi', 'Juho', 'Lea', 'Mikko', 'Noora', 'Oskari', 'Sofia', 'Ville'];
 const LAST_NAMES = ['Korhonen', 'Virtanen', 'Mäkinen', 'Nieminen', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen'];
@@ -152,21 +148,6 @@ function writeCsv(dataset: Dataset): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Progress and results
-
-const interactive = process.stderr.isTTY;
-
-function progress(label: string, done: number, total: number, startedAt: number) {
-  if (!interactive) return;
-  const seconds = (performance.now() - startedAt) / 1000;
-  const rate = seconds > 0 ? Math.round(done / seconds) : 0;
-  process.stderr.write(
-    `\r\x1b[K  ${label}: ${done.toLocaleString('en')}/${total.toLocaleString('en')} lines, ${rate.toLocaleString('en')} lines/s`,
-  );
-}
-
-function status(text: string) {
-  process.stderr.write(`${interactive ? '\r\x1b[K' : ''}  ${text}\n`);
-}
 
 interface Result {
   database: string;
@@ -392,48 +373,6 @@ async function importIngest(db: Database, databaseName: string, dataset: Dataset
   return result;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Databases
-
-interface BenchDatabase {
-  name: string;
-  db: Database;
-  dispose(): Promise<void>;
-}
-
-async function openPglite(): Promise<BenchDatabase> {
-  const db = await openDatabase({ memory: true });
-  await deployMigrations(db.adapterFactory(), migrationOptions(db));
-  return { name: 'PGlite', db, dispose: () => db.close() };
-}
-
-async function openPostgres(base: string): Promise<BenchDatabase> {
-  const schemaName = `bench_${randomBytes(5).toString('hex')}`;
-  const url = new URL(base);
-  url.searchParams.set('schema', schemaName);
-  const db = await openDatabase({ url: url.toString(), poolSize: 10 });
-  let disposed = false;
-  const dispose = async () => {
-    if (disposed) return;
-    disposed = true;
-    await db.prisma.$executeRawUnsafe(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`).catch((error) => {
-      process.stderr.write(`could not drop schema ${schemaName}: ${(error as Error).message}\n`);
-    });
-    await db.close();
-  };
-  // Ctrl-C must not leave the scratch schema behind.
-  process.once('SIGINT', () => {
-    void dispose().finally(() => process.exit(130));
-  });
-  try {
-    await deployMigrations(db.adapterFactory(), migrationOptions(db));
-  } catch (error) {
-    await dispose();
-    throw error;
-  }
-  return { name: 'PostgreSQL', db, dispose };
-}
-
 async function benchmark(target: BenchDatabase, dataset: Dataset, csv: string): Promise<Result[]> {
   const { db, name } = target;
   // Warm-up: JIT, Prisma's query compiler, the database's caches; not measured.
@@ -468,16 +407,7 @@ function printTable(results: Result[]) {
       result.note ?? '',
     ];
   });
-  const header = ['database', 'path', 'lines', 'seconds', 'lines/s', 'vs baseline', 'note'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const numeric = new Set([2, 3, 4, 5]);
-  const format = (row: string[]) =>
-    row
-      .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(`\n${format(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n`);
-  for (const row of rows) process.stdout.write(`${format(row)}\n`);
+  printRows(['database', 'path', 'lines', 'seconds', 'lines/s', 'vs baseline', 'note'], rows, new Set([2, 3, 4, 5]));
 }
 
 function targetStatus(results: Result[]): string {
@@ -514,10 +444,8 @@ async function main() {
 
   const dataset = generate(orders, seed);
   const csv = writeCsv(dataset);
-  const cpus = os.cpus();
   process.stdout.write(
-    `Kanta ingest benchmark: ${orders.toLocaleString('en')} orders, ${dataset.lines.toLocaleString('en')} lines per path (seed ${seed})\n` +
-      `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
+    `Kanta ingest benchmark: ${orders.toLocaleString('en')} orders, ${dataset.lines.toLocaleString('en')} lines per path (seed ${seed})\n${machineLine()}\n`,
   );
   const results: Result[] = [];
   try {

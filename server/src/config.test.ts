@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       production: false,
       shutdownTimeoutMs: 10_000,
       limits: { maxDepth: 12, maxCost: 5_000, maxAliases: 30, maxPageSize: 100 },
+      loyaltyJobsMinutes: 15,
+      feedbackJobsMinutes: 5,
     });
   });
 
@@ -88,6 +90,8 @@ describe('loadConfig', () => {
     { variable: 'KANTA_MAX_DEPTH', value: '0', rule: 'must be between 1 and 100', shown: '"0"' },
     { variable: 'REDIS_URL', value: 'http://x', rule: 'must be a redis:// or rediss:// URL', shown: '(value hidden)' },
     { variable: 'SHUTDOWN_TIMEOUT_MS', value: '-1', rule: 'must be between 1 and 600000', shown: '"-1"' },
+    { variable: 'KANTA_LOYALTY_JOBS_MINUTES', value: '-5', rule: 'must be 0 (off) or more', shown: '"-5"' },
+    { variable: 'KANTA_LOYALTY_JOBS_MINUTES', value: 'hourly', rule: 'must be a number', shown: '"hourly"' },
   ];
 
   it.each(bad)('refuses $variable=$value naming the variable and the rule', ({ variable, value, rule, shown }) => {

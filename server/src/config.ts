@@ -24,6 +24,13 @@ const positiveInt = (max: number) =>
     .min(1, `must be between 1 and ${max}`)
     .max(max, `must be between 1 and ${max}`);
 
+/** Minutes between scheduled job runs: 0 turns the job off, at most a day. */
+const minutes = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 (off) or more')
+  .max(1_440, 'must be at most 1440');
+
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 export const environmentSchema = z.object({
@@ -53,6 +60,10 @@ export const environmentSchema = z.object({
   KANTA_MAX_COST: z.preprocess(emptyToUndefined, positiveInt(1_000_000).default(5_000)),
   KANTA_MAX_ALIASES: z.preprocess(emptyToUndefined, positiveInt(1_000).default(30)),
   KANTA_MAX_PAGE_SIZE: z.preprocess(emptyToUndefined, positiveInt(1_000).default(100)),
+  /** Minutes between loyalty job runs (expiry, tiers, referrals, birthdays); 0 turns the scheduler off. */
+  KANTA_LOYALTY_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(15)),
+  /** Minutes between feedback job runs (survey invitations falling due); 0 turns the scheduler off. */
+  KANTA_FEEDBACK_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(5)),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -69,6 +80,10 @@ export interface KantaConfig {
   production: boolean;
   shutdownTimeoutMs: number;
   limits: { maxDepth: number; maxCost: number; maxAliases: number; maxPageSize: number };
+  /** Minutes between loyalty job runs; 0: off. */
+  loyaltyJobsMinutes: number;
+  /** Minutes between feedback job runs; 0: off. */
+  feedbackJobsMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -115,5 +130,7 @@ export function loadConfig(
       maxAliases: e.KANTA_MAX_ALIASES,
       maxPageSize: e.KANTA_MAX_PAGE_SIZE,
     },
+    loyaltyJobsMinutes: e.KANTA_LOYALTY_JOBS_MINUTES,
+    feedbackJobsMinutes: e.KANTA_FEEDBACK_JOBS_MINUTES,
   };
 }

@@ -1,6 +1,7 @@
 import type { KantaConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { DomainEvents } from './events/events.ts';
+import type { KantaPubSub } from './events/pubsub.ts';
 import type { Logger } from './logger.ts';
 
 /** Who is calling. Every principal belongs to exactly one store; nothing crosses stores. */
@@ -18,6 +19,8 @@ export interface KantaContext {
   principal: Principal | null;
   /** The outbox dispatcher: call `kick()` after committing a change that emitted events. */
   events: DomainEvents;
+  /** Live-update signals for subscriptions (Redis-backed when REDIS_URL is set). */
+  pubsub: KantaPubSub;
 }
 
 /** The store of the calling key. Resolvers reach it only after scope-auth admitted a principal. */

@@ -5,5 +5,11 @@ import './modules/customers/customers.schema.ts';
 import './modules/products/products.schema.ts';
 import './modules/orders/orders.schema.ts';
 import './modules/webhooks/webhooks.schema.ts';
+import './modules/customers/me.schema.ts';
+import './modules/loyalty/loyalty.schema.ts';
+import './modules/feedback/feedback.schema.ts';
+
+// Live updates (over SSE); like the other roots, every field needs a key unless it says otherwise.
+builder.subscriptionType({ authScopes: { store: true } });
 
 export const schema = builder.toSchema();

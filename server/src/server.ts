@@ -4,9 +4,12 @@ import type { KantaConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import { openConfiguredDatabase } from './db/prepare.ts';
 import { checkReadiness } from './db/readiness.ts';
+import { createKantaPubSub } from './events/pubsub.ts';
 import { createDomainEvents } from './events/subscribers.ts';
 import type { Logger } from './logger.ts';
 import { demoKeysFile, seedDemo } from './modules/demo/demo.service.ts';
+import { startFeedbackScheduler } from './modules/feedback/feedback.jobs.ts';
+import { startLoyaltyScheduler } from './modules/loyalty/scheduler.ts';
 import { createKantaYoga } from './yoga.ts';
 
 export interface RunningServer {
@@ -41,9 +44,19 @@ export async function startServer(options: {
     throw error;
   }
 
-  const events = createDomainEvents(db, logger);
+  // Live updates cross API processes through Redis when REDIS_URL is set.
+  const live = createKantaPubSub(config, logger);
+  const events = createDomainEvents(db, logger, live.pubsub);
   events.start();
-  const yoga = createKantaYoga({ db, config, logger, demo, events });
+  const schedulers = [
+    config.loyaltyJobsMinutes > 0
+      ? startLoyaltyScheduler({ db, logger, intervalMs: config.loyaltyJobsMinutes * 60_000 })
+      : undefined,
+    config.feedbackJobsMinutes > 0
+      ? startFeedbackScheduler({ db, logger, intervalMs: config.feedbackJobsMinutes * 60_000 })
+      : undefined,
+  ];
+  const yoga = createKantaYoga({ db, config, logger, demo, events, pubsub: live.pubsub });
   const server = http.createServer(yoga);
   // Slow clients must not pin connections forever.
   server.requestTimeout = 60_000;
@@ -55,7 +68,10 @@ export async function startServer(options: {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`;
-  logger.info({ url, graphql: `${url}/graphql`, database: db.description, demo: Boolean(demo) }, 'Kanta is listening');
+  logger.info(
+    { url, graphql: `${url}/graphql`, database: db.description, demo: Boolean(demo), pubsub: live.kind },
+    'Kanta is listening',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -72,7 +88,9 @@ export async function startServer(options: {
       await closed;
       clearTimeout(timer);
       clearInterval(sweeper);
+      await Promise.all(schedulers.map((scheduler) => scheduler?.stop()));
       await events.stop();
+      await live.close();
       await db.close();
       logger.info('stopped');
     })();

@@ -6,7 +6,8 @@ import type { KantaConfig } from './config.ts';
 import type { KantaContext } from './context.ts';
 import type { Database } from './db/database.ts';
 import type { DomainEvents } from './events/events.ts';
-import { createDomainEvents } from './events/subscribers.ts';
+import { createMemoryPubSub, type KantaPubSub } from './events/pubsub.ts';
+import { createDomainEvents, pubsubOf } from './events/subscribers.ts';
 import { useKantaAuth } from './http/auth-plugin.ts';
 import { useHealthChecks } from './http/health.ts';
 import { useAdminOnlyIntrospection } from './http/introspection.ts';
@@ -49,6 +50,11 @@ export interface KantaYogaOptions {
   logger: Logger;
   /** Domain events; by default a dispatcher with every module's subscribers, not started. */
   events?: DomainEvents;
+  /**
+   * Where subscriptions listen; by default the pub/sub the events' live subscribers publish to
+   * (`createDomainEvents(db, logger, pubsub)`), else a new in-memory one.
+   */
+  pubsub?: KantaPubSub;
   /** Serve the demo storefront and prefill GraphiQL with the demo store's secret key. */
   demo?: { publishableKey: string; secretKey: string } | undefined;
 }
@@ -59,7 +65,8 @@ export type KantaYoga = YogaServerInstance<Record<string, never>, KantaContext>;
 export function createKantaYoga(options: KantaYogaOptions): KantaYoga {
   const { db, config, logger } = options;
   const resolver = new PrincipalResolver(db);
-  const events = options.events ?? createDomainEvents(db, logger);
+  const events = options.events ?? createDomainEvents(db, logger, options.pubsub);
+  const pubsub = options.pubsub ?? pubsubOf(events) ?? createMemoryPubSub().pubsub;
   const limits = config.limits;
 
   return createYoga<Record<string, never>, KantaContext>({
@@ -111,6 +118,7 @@ export function createKantaYoga(options: KantaYogaOptions): KantaYoga {
         requestId: state.requestId,
         principal: state.principal,
         events,
+        pubsub,
       };
     },
     plugins: [

@@ -53,7 +53,10 @@ async function counts(storeId: string) {
     prisma.order.count({ where: { storeId } }),
     prisma.orderLine.count({ where: { storeId } }),
     prisma.customer.count({ where: { storeId } }),
-    prisma.outboxEvent.count({ where: { storeId } }),
+    // Only what an order write emits itself: subscribers (loyalty points, live updates) add their own.
+    prisma.outboxEvent.count({
+      where: { storeId, OR: [{ type: { startsWith: 'order.' } }, { type: { startsWith: 'customer.' } }] },
+    }),
   ]);
   return { orders, lines, customers, events };
 }

@@ -184,6 +184,41 @@ describe('reading the catalogue', () => {
     expect((await app.gql(PRODUCT, { sku: 'NOPE' }, { key: store.secretKey })).data?.product).toBeNull();
   });
 
+  test('a storefront key reads active products only, without the secret-key fields', async () => {
+    const SHOPPER = 'query($sku: String!) { product(sku: $sku) { sku name categoryPath inStock } }';
+    const active = await app.gql(SHOPPER, { sku: 'A-MUG' }, { key: store.publishableKey });
+    expect(active.errors).toBeUndefined();
+    expect(active.data?.product).toEqual({
+      sku: 'A-MUG',
+      name: 'Blue mug',
+      categoryPath: ['Kitchen', 'Mugs'],
+      inStock: true,
+    });
+    // An inactive product is not there for shoppers; a secret key still sees it.
+    const inactive = await app.gql(SHOPPER, { sku: 'B-MUG' }, { key: store.publishableKey });
+    expect(inactive.errors).toBeUndefined();
+    expect(inactive.data?.product).toBeNull();
+    expect((await app.gql(PRODUCT, { sku: 'B-MUG' }, { key: store.secretKey })).data?.product).toMatchObject({
+      sku: 'B-MUG',
+      active: false,
+      tags: ['red'],
+    });
+    for (const field of ['tags', 'active', 'createdAt', 'updatedAt']) {
+      const refused = await app.gql(`{ product(sku: "A-MUG") { sku ${field} } }`, {}, { key: store.publishableKey });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(refused.errors?.[0]?.message).toContain(`Product.${field}`);
+    }
+  });
+
+  test('the catalogue list stays for secret keys', async () => {
+    const response = await app.gql(
+      '{ products(first: 1) { edges { node { sku } } } }',
+      {},
+      { key: store.publishableKey },
+    );
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   test('order lines link to the product with their sku, when the catalogue has it', async () => {
     await recordOrders(app.db.prisma, store.id, [
       {

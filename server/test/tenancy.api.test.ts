@@ -3,6 +3,8 @@ import type { CreatedStore } from '../src/modules/stores/stores.service.ts';
 import { schema } from '../src/schema.ts';
 import { createTestApp, type TestApp } from './harness.ts';
 import { customerCases } from './tenancy/customers.cases.ts';
+import { feedbackCases } from './tenancy/feedback.cases.ts';
+import { loyaltyCases } from './tenancy/loyalty.cases.ts';
 import { orderCases } from './tenancy/orders.cases.ts';
 import { productCases } from './tenancy/products.cases.ts';
 import { storeCases } from './tenancy/stores.cases.ts';
@@ -10,7 +12,15 @@ import type { TenancyCases } from './tenancy/types.ts';
 import { webhookCases } from './tenancy/webhooks.cases.ts';
 
 /** Every module's isolation cases; a module adding root fields adds its cases file here. */
-const moduleCases: TenancyCases[] = [storeCases, customerCases, orderCases, productCases, webhookCases];
+const moduleCases: TenancyCases[] = [
+  storeCases,
+  customerCases,
+  orderCases,
+  productCases,
+  webhookCases,
+  loyaltyCases,
+  feedbackCases,
+];
 
 /**
  * Tenant isolation, field by field: for every root field, a key of store B tries to read or change

@@ -1,11 +1,10 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command } from 'commander';
 import type { KantaConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { isUuid } from '../errors.ts';
 import type { ImportProgress, ImportReport } from '../modules/imports/imports.service.ts';
 // Small and pure: the help text lists the presets and fields.
 import { CUSTOMER_FIELDS, ORDER_FIELDS, ORDER_PRESETS, PRODUCT_FIELDS } from '../modules/imports/presets.ts';
-import { CliError, printJson } from './output.ts';
+import { CliError, printJson, storeIdOption } from './output.ts';
 
 export interface ImportCommandHelpers {
   withDatabase<T>(action: (db: Database, config: KantaConfig) => Promise<T>): Promise<T>;
@@ -19,11 +18,6 @@ const SKIPS_LISTED = 20;
 
 function repeatable(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-function storeId(value: string): string {
-  if (!isUuid(value)) throw new InvalidArgumentError('must be a store id (a UUID, see `kanta store list`)');
-  return value;
 }
 
 const number = new Intl.NumberFormat('en');
@@ -131,7 +125,7 @@ export function registerImportCommands(program: Command, helpers: ImportCommandH
       'Import an orders file, one row per order line. Rows are grouped into orders by order id; re-running the same file imports nothing new.',
     )
     .argument('<file>', 'a CSV (or whitespace-separated) file')
-    .requiredOption('--store <id>', 'the store id', storeId)
+    .requiredOption('--store <id>', 'the store id', storeIdOption)
     .option('--preset <name>', 'column layout: generic, online-retail, shopify or cdnow', 'generic')
     .option('--map <column=field>', 'read a column as a field, e.g. --map "Invoice=orderId" (repeatable)', repeatable)
     .option('--currency <code>', 'currency of rows without a currency column value (default: preset, then store)')
@@ -187,7 +181,7 @@ export function registerImportCommands(program: Command, helpers: ImportCommandH
       'Import a customers file, one row per customer, matched by id, then email, then phone (re-running creates nobody new).',
     )
     .argument('<file>', 'a CSV file')
-    .requiredOption('--store <id>', 'the store id', storeId)
+    .requiredOption('--store <id>', 'the store id', storeIdOption)
     .option(
       '--map <column=field>',
       'read a column as a field, e.g. --map "Loyalty tier=attribute.tier" (repeatable)',
@@ -220,7 +214,7 @@ export function registerImportCommands(program: Command, helpers: ImportCommandH
     .command('products')
     .description('Import a products file, one row per product, by sku (re-running updates, never duplicates).')
     .argument('<file>', 'a CSV file')
-    .requiredOption('--store <id>', 'the store id', storeId)
+    .requiredOption('--store <id>', 'the store id', storeIdOption)
     .option('--map <column=field>', 'read a column as a field, e.g. --map "Item=sku" (repeatable)', repeatable)
     .option('--currency <code>', "currency of prices without a currency column value (default: the store's)")
     .option('--delimiter <char>', 'field separator: a character or "tab"')

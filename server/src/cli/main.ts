@@ -4,7 +4,9 @@ import { ConfigError, type KantaConfig, loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { registerFeedbackCommands } from './feedback-command.ts';
 import { registerImportCommands } from './import-command.ts';
+import { registerLoyaltyCommands } from './loyalty-command.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { registerWebhookCommands } from './webhooks-command.ts';
 
@@ -280,6 +282,10 @@ program
 registerImportCommands(program, { withDatabase });
 
 registerWebhookCommands(program, { withDatabase });
+
+registerLoyaltyCommands(program, { withDatabase });
+
+registerFeedbackCommands(program, { withDatabase });
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,6 @@
+import { InvalidArgumentError } from 'commander';
+import { isUuid } from '../errors.ts';
+
 /** Human output goes to stdout; logs and progress go to stderr so `--json` output stays parseable. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -22,3 +25,17 @@ export function printTable(rows: Record<string, unknown>[], columns: string[]): 
 
 /** An expected failure: one line on stderr, exit code 1. */
 export class CliError extends Error {}
+
+/** Option parser for `--store <id>`. */
+export function storeIdOption(value: string): string {
+  if (!isUuid(value)) throw new InvalidArgumentError('must be a store id (a UUID, see `kanta store list`)');
+  return value;
+}
+
+/** Option parser for `--now <iso>`. */
+export function instantOption(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('must be an ISO 8601 date or date-time, e.g. 2027-01-31T03:00:00Z');
+  return date;
+}

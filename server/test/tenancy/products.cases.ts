@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { upsertProducts } from '../../src/modules/products/products.service.ts';
 import type { TenancyCases } from './types.ts';
 
-/** The catalogue: store B's secret key against store A's products. */
+/** The catalogue: store B's keys against store A's products. */
 export const productCases: TenancyCases = (ctx) => {
   const { app } = ctx;
   const seed = () => upsertProducts(app.db.prisma, ctx.a.id, [{ sku: 'A-SKU', name: 'A product', price: 500 }]);
@@ -24,8 +24,12 @@ export const productCases: TenancyCases = (ctx) => {
     },
     'Query.product': async () => {
       await seed();
-      const response = await app.gql('{ product(sku: "A-SKU") { sku } }', {}, { key: ctx.b.secretKey });
-      expect(response.data?.product).toBeNull();
+      // Any key may read a product page: B's secret and publishable keys both find nothing of A's.
+      for (const key of [ctx.b.secretKey, ctx.b.publishableKey]) {
+        const response = await app.gql('{ product(sku: "A-SKU") { sku rating { count } jsonLd } }', {}, { key });
+        expect(response.errors).toBeUndefined();
+        expect(response.data?.product).toBeNull();
+      }
     },
     'Mutation.upsertProducts': async () => {
       await seed();

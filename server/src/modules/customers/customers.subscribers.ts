@@ -1,22 +1,25 @@
 import type { DomainEvents } from '../../events/events.ts';
-import { appendOrderInteraction } from './timeline.service.ts';
+import { appendOrderInteraction, appendOrderInteractions } from './timeline.service.ts';
 
 /** Keeps the customer timeline in step with order events (after commit, retried, idempotent). */
 export function registerCustomerSubscribers(events: DomainEvents): void {
-  events.subscribe('order.recorded', 'customers.timeline', async ({ payload }, prisma) => {
-    if (!payload.customerId) return;
-    await appendOrderInteraction(
+  events.subscribeBatch('order.recorded', 'customers.timeline', async (batch, prisma) => {
+    await appendOrderInteractions(
       prisma,
-      payload.orderId,
-      payload.kind === 'RETURN' ? 'ORDER_RETURNED' : 'ORDER_PLACED',
-      new Date(payload.placedAt),
-      {
-        orderId: payload.orderId,
-        externalId: payload.externalId,
-        total: payload.total,
-        currency: payload.currency,
-        ...(payload.returnOfId ? { returnOfId: payload.returnOfId } : {}),
-      },
+      batch
+        .filter(({ payload }) => payload.customerId)
+        .map(({ payload }) => ({
+          orderId: payload.orderId,
+          type: payload.kind === 'RETURN' ? ('ORDER_RETURNED' as const) : ('ORDER_PLACED' as const),
+          occurredAt: new Date(payload.placedAt),
+          payload: {
+            orderId: payload.orderId,
+            externalId: payload.externalId,
+            total: payload.total,
+            currency: payload.currency,
+            ...(payload.returnOfId ? { returnOfId: payload.returnOfId } : {}),
+          },
+        })),
     );
   });
   events.subscribe('order.cancelled', 'customers.timeline', async ({ payload }, prisma) => {

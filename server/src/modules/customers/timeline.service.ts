@@ -77,10 +77,27 @@ export async function appendOrderInteraction(
   occurredAt: Date,
   payload: Record<string, unknown>,
 ): Promise<void> {
+  await appendOrderInteractions(db, [{ orderId, type, occurredAt, payload }]);
+}
+
+/** Many order entries in one statement (the order.recorded subscriber's batch); idempotent likewise. */
+export async function appendOrderInteractions(
+  db: Db,
+  entries: {
+    orderId: string;
+    type: 'ORDER_PLACED' | 'ORDER_RETURNED' | 'ORDER_CANCELLED';
+    occurredAt: Date;
+    payload: Record<string, unknown>;
+  }[],
+): Promise<void> {
+  if (entries.length === 0) return;
   await db.$executeRaw`
     INSERT INTO "Interaction" (id, "storeId", "customerId", type, channel, "occurredAt", payload, "sourceRef")
-    SELECT ${uuidv7()}::uuid, o."storeId", o."customerId", ${type}::"InteractionType", o.channel, ${occurredAt},
-      ${JSON.stringify(payload)}::jsonb, ${`order:${orderId}`}
-    FROM "Order" o WHERE o.id = ${orderId}::uuid AND o."customerId" IS NOT NULL
+    SELECT x.id, o."storeId", o."customerId", x.type::"InteractionType", o.channel, x."occurredAt", x.payload,
+      'order:' || o.id
+    FROM jsonb_to_recordset(${JSON.stringify(
+      entries.map((entry) => ({ id: uuidv7(), ...entry, occurredAt: entry.occurredAt.toISOString() })),
+    )}::jsonb) AS x(id uuid, "orderId" uuid, type text, "occurredAt" timestamptz, payload jsonb)
+    JOIN "Order" o ON o.id = x."orderId" AND o."customerId" IS NOT NULL
     ON CONFLICT DO NOTHING`;
 }

@@ -226,14 +226,15 @@ const offsetCache = new Map<string, number>();
 /** Whether `timeZone` is an IANA zone name this runtime knows. */
 export function isTimeZone(timeZone: string): boolean {
   try {
-    formatter(timeZone);
+    wallClockFormatter(timeZone);
     return true;
   } catch {
     return false;
   }
 }
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** A cached formatter giving the wall-clock parts (24-hour) of an instant in `timeZone`. */
+export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -258,7 +259,7 @@ function offsetAt(utc: number, timeZone: string): number {
   const cached = offsetCache.get(key);
   if (cached !== undefined) return cached;
   const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(quarter * 900_000)))
+  for (const part of wallClockFormatter(timeZone).formatToParts(new Date(quarter * 900_000)))
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   const offset = Math.round((local - quarter * 900_000) / 60_000);

@@ -5,8 +5,12 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { type ProductInput, upsertProducts } from './products.service.ts';
 import { MAX_PRODUCTS_PER_CALL } from './products.validation.ts';
 
+/** Catalogue fields a shopper must not see (merchandising tags, the active flag, timestamps). */
+const adminOnly = { authScopes: { admin: true } } as const;
+
 builder.prismaObject('Product', {
-  description: 'A catalogue entry. Orders may name skus the catalogue does not know yet.',
+  description:
+    'A catalogue entry. Orders may name skus the catalogue does not know yet. Publishable keys read active products through `product(sku)`; `tags`, `active`, `createdAt` and `updatedAt` are for secret keys.',
   fields: (t) => ({
     id: t.exposeID('id'),
     sku: t.exposeString('sku'),
@@ -20,11 +24,11 @@ builder.prismaObject('Product', {
       resolve: (product) => product.currency?.trim() ?? null,
     }),
     categoryPath: t.exposeStringList('categoryPath', { description: 'From the top, e.g. ["Kitchen", "Mugs"].' }),
-    tags: t.exposeStringList('tags'),
-    active: t.exposeBoolean('active'),
+    tags: t.exposeStringList('tags', { ...adminOnly }),
+    active: t.exposeBoolean('active', { ...adminOnly }),
     inStock: t.exposeBoolean('inStock'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', ...adminOnly }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', ...adminOnly }),
   }),
 });
 
@@ -98,10 +102,18 @@ builder.queryFields((t) => ({
   product: t.prismaField({
     type: 'Product',
     nullable: true,
-    authScopes: { admin: true },
+    authScopes: { store: true },
+    description:
+      'One product by sku (any key), e.g. for a product page with its `rating`, `reviews` and `jsonLd`. Publishable keys see active products only; null when the catalogue does not know the sku (or, for publishable keys, the product is inactive).',
     args: { sku: t.arg.string({ required: true }) },
     resolve: (query, _root, { sku }, context) =>
-      context.prisma.product.findUnique({ ...query, where: { storeId_sku: { storeId: storeIdOf(context), sku } } }),
+      context.prisma.product.findUnique({
+        ...query,
+        where: {
+          storeId_sku: { storeId: storeIdOf(context), sku },
+          ...(context.principal?.kind === 'admin' ? {} : { active: true }),
+        },
+      }),
   }),
 }));
 

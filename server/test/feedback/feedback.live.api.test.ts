@@ -1,0 +1,210 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import type { DomainEvents } from '../../src/events/events.ts';
+import { createRedisPubSub, type PubSubHandle } from '../../src/events/pubsub.ts';
+import { createDomainEvents } from '../../src/events/subscribers.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { upsertProducts } from '../../src/modules/products/products.service.ts';
+import type { CreatedStore } from '../../src/modules/stores/stores.service.ts';
+import { createKantaYoga, type KantaYoga } from '../../src/yoga.ts';
+import { createTestApp, type TestApp, testConfig } from '../harness.ts';
+import { subscribe } from '../loyalty/sse.ts';
+
+/** `subscription feedbackReceived` over SSE, in memory and across processes via Redis. */
+
+export const FEEDBACK_SUBSCRIPTION =
+  'subscription { feedbackReceived { kind edited surveyResponse { score comment customer { id } } review { sku rating body status } } }';
+
+type Gql = (query: string, variables: Record<string, unknown>) => Promise<{ data?: any; errors?: any[] }>;
+
+async function answer(gql: Gql, surveyId: string, score: number, comment?: string) {
+  const response = await gql(
+    'mutation($input: SurveyResponseInput!) { submitSurveyResponse(input: $input) { __typename ... on SurveyAnswerPayload { response { id } } } }',
+    { input: { surveyId, score, comment } },
+  );
+  expect(response.errors).toBeUndefined();
+  expect(response.data!.submitSurveyResponse.__typename).toBe('SurveyAnswerPayload');
+  return response.data!.submitSurveyResponse.response.id as string;
+}
+
+async function alwaysOnSurvey(gql: Gql) {
+  const response = await gql(
+    'mutation { createSurvey(input: { name: "Live CSAT", type: CSAT, trigger: ALWAYS_ON, allowAnonymous: true }) { ... on Survey { id } } }',
+    {},
+  );
+  return response.data!.createSurvey.id as string;
+}
+
+describe('in memory', () => {
+  let app: TestApp;
+  let store: CreatedStore;
+  let surveyId: string;
+  const adminGql: Gql = (query, variables) => app.gql(query, variables, { key: store.secretKey });
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    store = await app.createStore('Live feedback shop');
+    surveyId = await alwaysOnSurvey(adminGql);
+    await upsertProducts(app.db.prisma, store.id, [{ sku: 'LAMP', name: 'Lamp' }]);
+  });
+  afterAll(() => app.close());
+
+  const adminHeaders = () => ({ authorization: `Bearer ${store.secretKey}` });
+
+  test('an admin view hears survey answers and reviews as they arrive', async () => {
+    const stream = await subscribe(app.yoga, adminHeaders(), FEEDBACK_SUBSCRIPTION);
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.contentType).toContain('text/event-stream');
+      // The subscription starts listening when the stream is first read.
+      const first = stream.next();
+      await answer(adminGql, surveyId, 1, 'Could not find the size guide');
+      await app.events.drain();
+      expect((await first).data.feedbackReceived).toEqual({
+        kind: 'SURVEY_RESPONSE',
+        edited: false,
+        surveyResponse: { score: 1, comment: 'Could not find the size guide', customer: null },
+        review: null,
+      });
+      const customer = await app.db.prisma.customer.create({
+        data: {
+          storeId: store.id,
+          identities: { create: [{ storeId: store.id, source: 'web', externalId: 'live-rev' }] },
+        },
+      });
+      const token = await app.customerToken(store.secretKey, 'web:live-rev');
+      const review = await app.gql(
+        'mutation { submitReview(input: { sku: "LAMP", rating: 2, body: "<b>Flickers</b> all the time" }) { __typename } }',
+        {},
+        { key: store.publishableKey, customerToken: token },
+      );
+      expect(review.data!.submitReview.__typename).toBe('Review');
+      await app.events.drain();
+      expect((await stream.next()).data.feedbackReceived).toEqual({
+        kind: 'REVIEW',
+        edited: false,
+        surveyResponse: null,
+        review: { sku: 'LAMP', rating: 2, body: '<b>Flickers</b> all the time', status: 'PENDING' },
+      });
+      expect(customer.id).toBeTruthy();
+    } finally {
+      stream.close();
+    }
+  });
+
+  test("another store's feedback is not sent", async () => {
+    const other = await app.createStore('Other live shop');
+    const otherGql: Gql = (query, variables) => app.gql(query, variables, { key: other.secretKey });
+    const otherSurvey = await alwaysOnSurvey(otherGql);
+    const stream = await subscribe(app.yoga, adminHeaders(), FEEDBACK_SUBSCRIPTION);
+    try {
+      await answer(otherGql, otherSurvey, 5);
+      await app.events.drain();
+      await expect(stream.next(300)).rejects.toThrow('no event in time');
+      await answer(adminGql, surveyId, 4);
+      await app.events.drain();
+      expect((await stream.next()).data.feedbackReceived.surveyResponse.score).toBe(4);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('secret keys only', async () => {
+    const keys: Record<string, string>[] = [
+      { authorization: `Bearer ${store.publishableKey}` },
+      {
+        authorization: `Bearer ${store.publishableKey}`,
+        'x-kanta-customer': await app.customerToken(store.secretKey, 'web:someone'),
+      },
+    ];
+    for (const headers of keys) {
+      const stream = await subscribe(app.yoga, headers, FEEDBACK_SUBSCRIPTION);
+      try {
+        const result = await stream.next();
+        expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(result.errors?.[0]?.message).toContain('Subscription.feedbackReceived');
+      } finally {
+        stream.close();
+      }
+    }
+  });
+});
+
+/** Two API processes sharing a database and a Redis: an answer handled by one reaches an admin view on the other. */
+describe('across processes with REDIS_URL', () => {
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let app: TestApp;
+  let db: Database;
+  let store: CreatedStore;
+  const handles: PubSubHandle[] = [];
+  let processA: { yoga: KantaYoga; events: DomainEvents };
+  let processB: { yoga: KantaYoga; events: DomainEvents };
+  let inspector: Redis;
+
+  function apiProcess() {
+    const config = testConfig({ redisUrl });
+    const handle = createRedisPubSub(redisUrl, silentLogger());
+    handles.push(handle);
+    const events = createDomainEvents(db, silentLogger(), handle.pubsub);
+    return { events, yoga: createKantaYoga({ db, config, logger: silentLogger(), events, pubsub: handle.pubsub }) };
+  }
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    db = app.db;
+    store = await app.createStore('Redis feedback shop');
+    processA = apiProcess();
+    processB = apiProcess();
+    inspector = new Redis(redisUrl);
+  });
+  afterAll(async () => {
+    await Promise.all(handles.map((handle) => handle.close()));
+    inspector?.disconnect();
+    await app.close();
+  });
+
+  async function waitForSubscribers(channel: string, expected: (count: number) => boolean, what: string) {
+    for (let attempt = 0; ; attempt++) {
+      const [, count] = (await inspector.pubsub('NUMSUB', channel)) as [string, number];
+      if (expected(Number(count))) return;
+      if (attempt > 100) throw new Error(what);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  test('an answer handled by process A reaches an admin view connected to process B', async () => {
+    const gqlA: Gql = async (query, variables) => {
+      const response = await processA.yoga.fetch(
+        new Request('http://kanta.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${store.secretKey}` },
+          body: JSON.stringify({ query, variables }),
+        }),
+      );
+      return (await response.json()) as { data?: any; errors?: any[] };
+    };
+    const surveyId = await alwaysOnSurvey(gqlA);
+    const channel = `feedbackReceived:${store.id}`;
+    const stream = await subscribe(
+      processB.yoga,
+      { authorization: `Bearer ${store.secretKey}` },
+      FEEDBACK_SUBSCRIPTION,
+    );
+    try {
+      // The subscription starts with the first read; Redis confirms it asynchronously.
+      const first = stream.next(5_000);
+      await waitForSubscribers(channel, (count) => count > 0, 'process B never subscribed');
+      await answer(gqlA, surveyId, 2, 'Too slow');
+      // Process A delivers the outbox event; its live subscriber publishes to Redis.
+      await processA.events.drain();
+      expect((await first).data.feedbackReceived).toMatchObject({
+        kind: 'SURVEY_RESPONSE',
+        surveyResponse: { score: 2, comment: 'Too slow' },
+      });
+    } finally {
+      stream.close();
+    }
+    await waitForSubscribers(channel, (count) => count === 0, 'process B never unsubscribed');
+  });
+});

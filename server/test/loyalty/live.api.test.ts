@@ -1,0 +1,234 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import type { DomainEvents } from '../../src/events/events.ts';
+import { createRedisPubSub, loyaltyTopic, type PubSubHandle } from '../../src/events/pubsub.ts';
+import { createDomainEvents } from '../../src/events/subscribers.ts';
+import { silentLogger } from '../../src/logger.ts';
+import type { CreatedStore } from '../../src/modules/stores/stores.service.ts';
+import { createKantaYoga, type KantaYoga } from '../../src/yoga.ts';
+import { createTestApp, type TestApp, testConfig } from '../harness.ts';
+import { subscribe } from './sse.ts';
+
+/** `subscription loyaltyChanged` over SSE (yoga's default transport), in memory and across processes via Redis. */
+
+async function adjustPoints(
+  gql: (query: string, variables: Record<string, unknown>) => Promise<{ data?: any; errors?: any[] }>,
+  customerId: string,
+  points: number,
+) {
+  const response = await gql(
+    'mutation($c: ID!, $p: Int!) { adjustPoints(customerId: $c, points: $p, reason: "live test") { __typename ... on PointsAdjustment { balance } } }',
+    { c: customerId, p: points },
+  );
+  expect(response.errors).toBeUndefined();
+  expect(response.data!.adjustPoints.__typename).toBe('PointsAdjustment');
+}
+
+describe('in memory', () => {
+  let app: TestApp;
+  let store: CreatedStore;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    store = await app.createStore('Live shop');
+  });
+  afterAll(() => app.close());
+
+  async function knownShopper(ext: string) {
+    const customer = await app.db.prisma.customer.create({
+      data: { storeId: store.id, identities: { create: [{ storeId: store.id, source: 'web', externalId: ext }] } },
+    });
+    const token = await app.customerToken(store.secretKey, `web:${ext}`);
+    return { id: customer.id, headers: { authorization: `Bearer ${store.publishableKey}`, 'x-kanta-customer': token } };
+  }
+  const adminGql = (query: string, variables: Record<string, unknown>) =>
+    app.gql(query, variables, { key: store.secretKey });
+
+  test('the shopper gets their account at once and again after each change (SSE)', async () => {
+    const shopper = await knownShopper('live-1');
+    const stream = await subscribe(app.yoga, shopper.headers);
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.contentType).toContain('text/event-stream');
+      expect((await stream.next()).data.loyaltyChanged).toEqual({
+        points: 0,
+        lifetimePoints: 0,
+        history: { edges: [] },
+      });
+      await adjustPoints(adminGql, shopper.id, 120);
+      await app.events.drain();
+      expect((await stream.next()).data.loyaltyChanged).toEqual({
+        points: 120,
+        lifetimePoints: 120,
+        history: { edges: [{ node: { kind: 'ADJUST', points: 120 } }] },
+      });
+      await adjustPoints(adminGql, shopper.id, -20);
+      await app.events.drain();
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(100);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('the badge updates itself after an order', async () => {
+    const shopper = await knownShopper('live-order');
+    const stream = await subscribe(app.yoga, shopper.headers);
+    try {
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(0);
+      const recorded = await adminGql(`mutation($input: OrderInput!) { recordOrder(input: $input) { __typename } }`, {
+        input: {
+          externalId: 'LIVE-1',
+          channel: 'ONLINE',
+          placedAt: new Date().toISOString(),
+          currency: 'EUR',
+          customer: { identities: [{ source: 'web', externalId: 'live-order' }] },
+          lines: [{ name: 'Mug', quantity: 2, unitPrice: 1_250 }],
+        },
+      });
+      expect(recorded.data!.recordOrder.__typename).toBe('RecordOrderPayload');
+      // order.recorded earns the points; points.changed then reaches the subscriber.
+      await app.events.drain();
+      expect((await stream.next()).data.loyaltyChanged).toMatchObject({
+        points: 25,
+        history: { edges: [{ node: { kind: 'EARN', points: 25 } }] },
+      });
+    } finally {
+      stream.close();
+    }
+  });
+
+  test("another customer's changes are not sent", async () => {
+    const shopper = await knownShopper('live-2');
+    const other = await knownShopper('live-3');
+    const stream = await subscribe(app.yoga, shopper.headers);
+    try {
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(0);
+      await adjustPoints(adminGql, other.id, 50);
+      await app.events.drain();
+      await expect(stream.next(300)).rejects.toThrow('no event in time');
+      await adjustPoints(adminGql, shopper.id, 7);
+      await app.events.drain();
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(7);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('a shopper the store does not know yet is followed to their new customer record', async () => {
+    const token = await app.customerToken(store.secretKey, 'web:live-new');
+    const stream = await subscribe(app.yoga, {
+      authorization: `Bearer ${store.publishableKey}`,
+      'x-kanta-customer': token,
+    });
+    try {
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(0);
+      const created = await adminGql(
+        'mutation { upsertCustomer(input: { identities: [{ source: "web", externalId: "live-new" }] }) { ... on UpsertCustomerPayload { customer { id } } } }',
+        {},
+      );
+      const customerId = created.data!.upsertCustomer.customer.id;
+      await app.events.drain();
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(0);
+      await adjustPoints(adminGql, customerId, 33);
+      await app.events.drain();
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(33);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('needs a customer token', async () => {
+    const stream = await subscribe(app.yoga, { authorization: `Bearer ${store.publishableKey}` });
+    try {
+      const result = await stream.next();
+      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(result.errors?.[0]?.message).toContain('Subscription.loyaltyChanged');
+    } finally {
+      stream.close();
+    }
+  });
+});
+
+/** Two API processes sharing a database and a Redis: a change handled by one reaches a subscriber of the other. */
+describe('across processes with REDIS_URL', () => {
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let app: TestApp;
+  let db: Database;
+  let store: CreatedStore;
+  const handles: PubSubHandle[] = [];
+  let processA: { yoga: KantaYoga; events: DomainEvents };
+  let processB: { yoga: KantaYoga; events: DomainEvents };
+  let inspector: Redis;
+
+  function apiProcess() {
+    const config = testConfig({ redisUrl });
+    const handle = createRedisPubSub(redisUrl, silentLogger());
+    handles.push(handle);
+    const events = createDomainEvents(db, silentLogger(), handle.pubsub);
+    return { events, yoga: createKantaYoga({ db, config, logger: silentLogger(), events, pubsub: handle.pubsub }) };
+  }
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    db = app.db;
+    store = await app.createStore('Redis shop');
+    processA = apiProcess();
+    processB = apiProcess();
+    inspector = new Redis(redisUrl);
+  });
+  afterAll(async () => {
+    await Promise.all(handles.map((handle) => handle.close()));
+    inspector?.disconnect();
+    await app.close();
+  });
+
+  test('an adjustment handled by process A reaches a subscriber connected to process B', async () => {
+    const customer = await db.prisma.customer.create({
+      data: {
+        storeId: store.id,
+        identities: { create: [{ storeId: store.id, source: 'web', externalId: 'redis-1' }] },
+      },
+    });
+    const token = await app.customerToken(store.secretKey, 'redis-1');
+    const stream = await subscribe(processB.yoga, {
+      authorization: `Bearer ${store.publishableKey}`,
+      'x-kanta-customer': token,
+    });
+    try {
+      expect((await stream.next()).data.loyaltyChanged.points).toBe(0);
+      // Redis confirms the subscription asynchronously: wait until B's connection listens.
+      const channel = `loyaltyChanged:${loyaltyTopic(store.id, customer.id)}`;
+      for (let attempt = 0; ; attempt++) {
+        const [, count] = (await inspector.pubsub('NUMSUB', channel)) as [string, number];
+        if (Number(count) > 0) break;
+        if (attempt > 100) throw new Error('process B never subscribed');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const gqlA = async (query: string, variables: Record<string, unknown>) => {
+        const response = await processA.yoga.fetch(
+          new Request('http://kanta.test/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${store.secretKey}` },
+            body: JSON.stringify({ query, variables }),
+          }),
+        );
+        return (await response.json()) as { data?: any; errors?: any[] };
+      };
+      await adjustPoints(gqlA, customer.id, 75);
+      // Process A delivers the outbox event; its live subscriber publishes to Redis.
+      await processA.events.drain();
+      expect((await stream.next()).data.loyaltyChanged).toMatchObject({ points: 75, lifetimePoints: 75 });
+    } finally {
+      stream.close();
+    }
+    // A closed stream unsubscribes B's connection.
+    const channel = `loyaltyChanged:${loyaltyTopic(store.id, customer.id)}`;
+    for (let attempt = 0; ; attempt++) {
+      const [, count] = (await inspector.pubsub('NUMSUB', channel)) as [string, number];
+      if (Number(count) === 0) break;
+      if (attempt > 100) throw new Error('process B never unsubscribed');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+});
