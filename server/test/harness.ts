@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { signCustomerToken } from '../src/auth/sign-customer-token.ts';
@@ -110,4 +111,26 @@ export async function createTestApp(options: { config?: Partial<KantaConfig> } =
     },
     close: () => db.close(),
   };
+}
+
+/**
+ * The Redis the cross-process tests use (TEST_REDIS_URL, else the local default). `skip` is true when
+ * nothing answers there and this is not CI: a newcomer's `npm test` needs no Redis, CI always has one.
+ */
+export async function testRedis(): Promise<{ url: string; skip: boolean }> {
+  const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const { hostname, port } = new URL(url);
+  const reachable = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+  if (!reachable && !process.env.CI)
+    process.stderr.write(`Redis is not reachable at ${url}: skipping the cross-process tests (set TEST_REDIS_URL)\n`);
+  return { url, skip: !reachable && !process.env.CI };
 }

@@ -16,7 +16,8 @@ export function registerFeedbackCommands(program: Command, helpers: FeedbackComm
     .command('jobs')
     .description(
       'Run the scheduled feedback work now: invite customers after support contacts and turn due survey ' +
-        'invitations into survey.invitation.due events (or skip them: no consent, frequency cap). Safe to repeat.',
+        'invitations into survey.invitation.due events and due review requests into review.request.due (or ' +
+        'skip them: no consent, frequency cap). Safe to repeat.',
     )
     .option('--now <iso>', 'act as if it were this instant (default: now)', instantOption)
     .option('--store <id>', 'only this store (default: every store)', storeIdOption)
@@ -36,6 +37,10 @@ export function registerFeedbackCommands(program: Command, helpers: FeedbackComm
             `  invitations due (events emitted):    ${report.due}\n` +
             `  invitations skipped:                 ${report.skipped}` +
             (report.skipped > 0 ? ` (${JSON.stringify(report.skippedBy)})` : '') +
+            '\n' +
+            `  review requests due (events emitted): ${report.reviewRequestsDue}\n` +
+            `  review requests skipped:              ${report.reviewRequestsSkipped}` +
+            (report.reviewRequestsSkipped > 0 ? ` (${JSON.stringify(report.reviewRequestsSkippedBy)})` : '') +
             '\n',
         );
     });

@@ -99,6 +99,14 @@ export interface DomainEventMap {
     customerId: string | null;
     status: 'PENDING' | 'PUBLISHED' | 'REJECTED';
   };
+  /** Ask the customer to review what they bought (`skus`): the sending integration e-mails them. */
+  'review.request.due': {
+    reviewRequestId: string;
+    customerId: string;
+    orderId: string;
+    skus: string[];
+    locale: string | null;
+  };
   /** A review was published (first time only): the loyalty module gives the REVIEW bonus. */
   'review.published': { reviewId: string; sku: string; customerId: string | null };
 }

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { upsertProducts } from '../../src/modules/products/products.service.ts';
 import type { CreatedStore } from '../../src/modules/stores/stores.service.ts';
 import { createKantaYoga, type KantaYoga } from '../../src/yoga.ts';
-import { createTestApp, type TestApp, testConfig } from '../harness.ts';
+import { createTestApp, type TestApp, testConfig, testRedis } from '../harness.ts';
 import { subscribe } from '../loyalty/sse.ts';
 
 /** `subscription feedbackReceived` over SSE, in memory and across processes via Redis. */
@@ -132,8 +132,10 @@ describe('in memory', () => {
 });
 
 /** Two API processes sharing a database and a Redis: an answer handled by one reaches an admin view on the other. */
-describe('across processes with REDIS_URL', () => {
-  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = await testRedis();
+
+describe.skipIf(redis.skip)('across processes with REDIS_URL', () => {
+  const redisUrl = redis.url;
   let app: TestApp;
   let db: Database;
   let store: CreatedStore;

@@ -7,7 +7,7 @@ import { createDomainEvents } from '../../src/events/subscribers.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { CreatedStore } from '../../src/modules/stores/stores.service.ts';
 import { createKantaYoga, type KantaYoga } from '../../src/yoga.ts';
-import { createTestApp, type TestApp, testConfig } from '../harness.ts';
+import { createTestApp, type TestApp, testConfig, testRedis } from '../harness.ts';
 import { subscribe } from './sse.ts';
 
 /** `subscription loyaltyChanged` over SSE (yoga's default transport), in memory and across processes via Redis. */
@@ -151,8 +151,10 @@ describe('in memory', () => {
 });
 
 /** Two API processes sharing a database and a Redis: a change handled by one reaches a subscriber of the other. */
-describe('across processes with REDIS_URL', () => {
-  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = await testRedis();
+
+describe.skipIf(redis.skip)('across processes with REDIS_URL', () => {
+  const redisUrl = redis.url;
   let app: TestApp;
   let db: Database;
   let store: CreatedStore;

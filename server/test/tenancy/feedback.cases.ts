@@ -211,6 +211,21 @@ export const feedbackCases: TenancyCases = (ctx) => {
       );
       expect(filtered.data?.surveyInvitations.edges).toEqual([]);
     },
+    'Query.reviewRequests': async () => {
+      const { customerId, orderId } = await victim();
+      const request = await prisma().reviewRequest.upsert({
+        where: { storeId_orderId: { storeId: ctx.a.id, orderId } },
+        create: { storeId: ctx.a.id, customerId, orderId, skus: ['A-FB'], dueAt: new Date() },
+        update: {},
+      });
+      const all = await asB('{ reviewRequests(first: 100) { edges { node { id } } } }');
+      expect(ids(all.data?.reviewRequests)).not.toContain(request.id);
+      const filtered = await asB(
+        'query($c: ID) { reviewRequests(first: 10, filter: { customerId: $c }) { edges { node { id } } } }',
+        { c: customerId },
+      );
+      expect(filtered.data?.reviewRequests.edges).toEqual([]);
+    },
     'Query.followUpCases': async () => {
       const { caseId, customerId } = await victim();
       const all = await asB('{ followUpCases(first: 100) { edges { node { id } } } }');

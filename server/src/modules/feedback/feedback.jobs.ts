@@ -5,6 +5,7 @@ import { startPeriodicJob } from '../../jobs/periodic.ts';
 import type { Logger } from '../../logger.ts';
 import { canAsk, recordAsk } from './contact-cap.ts';
 import { isCapExempt, scheduleSupportInvitations } from './invitations.service.ts';
+import { type ReviewRequestSkipReason, runReviewRequestJobs } from './review-requests.service.ts';
 import { feedbackSettings } from './settings.service.ts';
 import { signSurveyToken } from './survey-link.ts';
 
@@ -14,7 +15,8 @@ import { signSurveyToken } from './survey-link.ts';
  *  2. due invitations (SCHEDULED, dueAt ≤ now), earliest first: each becomes DUE — its ask logged
  *     for the frequency cap and `survey.invitation.due` emitted with the signed link token — or
  *     SKIPPED with a reason. Each is decided in its own transaction after locking the customer's
- *     row, so concurrent runs queue per customer and an invitation is sent at most once.
+ *     row, so concurrent runs queue per customer and an invitation is sent at most once;
+ *  3. due review requests (review-requests.service.ts), the same way, sharing the frequency cap.
  */
 
 type Tx = Prisma.TransactionClient;
@@ -44,6 +46,11 @@ export interface FeedbackJobsReport {
   skipped: number;
   /** Skips by reason. */
   skippedBy: Partial<Record<SkipReason, number>>;
+  /** Review requests made DUE (one review.request.due each). */
+  reviewRequestsDue: number;
+  reviewRequestsSkipped: number;
+  /** Review-request skips by reason. */
+  reviewRequestsSkippedBy: Partial<Record<ReviewRequestSkipReason, number>>;
 }
 
 const PAGE = 200;
@@ -63,6 +70,9 @@ export async function runFeedbackJobs(
     due: 0,
     skipped: 0,
     skippedBy: {},
+    reviewRequestsDue: 0,
+    reviewRequestsSkipped: 0,
+    reviewRequestsSkippedBy: {},
   };
   const where: Prisma.SurveyInvitationWhereInput = {
     status: 'SCHEDULED',
@@ -90,6 +100,14 @@ export async function runFeedbackJobs(
       }
     }
   }
+  // 3. due review requests, decided the same way (they share the frequency cap).
+  const requests = await runReviewRequestJobs(prisma, {
+    now,
+    ...(options.storeId ? { storeId: options.storeId } : {}),
+  });
+  report.reviewRequestsDue = requests.due;
+  report.reviewRequestsSkipped = requests.skipped;
+  report.reviewRequestsSkippedBy = requests.skippedBy;
   return report;
 }
 

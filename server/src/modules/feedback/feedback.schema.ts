@@ -328,6 +328,11 @@ const FeedbackSettingsRef = builder.prismaObject('FeedbackSettings', {
     responseEditMinutes: t.exposeInt('responseEditMinutes', {
       description: 'Minutes a survey answer may be changed by submitting again.',
     }),
+    reviewRequestDelayHours: t.exposeInt('reviewRequestDelayHours', {
+      nullable: true,
+      description:
+        'Hours after an order that its customer is asked to review its products (review.request.due); null: off.',
+    }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
@@ -589,6 +594,24 @@ builder.prismaObject('SurveyInvitation', {
     skipReason: t.exposeString('skipReason', { nullable: true }),
     dueAt: t.expose('dueAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When its link stops working.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObject('ReviewRequest', {
+  description: 'A request to review the products of an order (sent by your integration on review.request.due).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    customerId: t.exposeID('customerId'),
+    orderId: t.exposeID('orderId'),
+    skus: t.exposeStringList('skus', { description: 'The order’s products the customer had not reviewed yet.' }),
+    status: t.expose('status', { type: InvitationStatusEnum }),
+    skipReason: t.exposeString('skipReason', {
+      nullable: true,
+      description: 'NO_CONSENT, FREQUENCY_CAP, ORDER_CANCELLED or ALL_REVIEWED.',
+    }),
+    dueAt: t.expose('dueAt', { type: 'DateTime' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -912,6 +935,13 @@ const InvitationFilterInput = builder.inputType('SurveyInvitationFilter', {
   }),
 });
 
+const ReviewRequestFilterInput = builder.inputType('ReviewRequestFilter', {
+  fields: (t) => ({
+    status: t.field({ type: InvitationStatusEnum }),
+    customerId: t.id(),
+  }),
+});
+
 const CaseFilterInput = builder.inputType('FollowUpCaseFilter', {
   fields: (t) => ({
     status: t.field({ type: [CaseStatusEnum], description: 'Any of these statuses.' }),
@@ -1036,6 +1066,24 @@ builder.queryFields((t) => ({
           ...(filter.dueTo ? { lt: filter.dueTo } : {}),
         };
       return context.prisma.surveyInvitation.findMany({ ...query, where, orderBy: { id: 'desc' } });
+    },
+  }),
+  reviewRequests: t.prismaConnection({
+    type: 'ReviewRequest',
+    cursor: 'id',
+    authScopes: { admin: true },
+    description: 'Requests to review the products of orders, newest first.',
+    args: { filter: t.arg({ type: ReviewRequestFilterInput, required: false }) },
+    resolve: (query, _root, args, context) => {
+      forwardOnly(args);
+      const { filter } = args;
+      const where: Prisma.ReviewRequestWhereInput = { storeId: storeIdOf(context) };
+      if (filter?.customerId != null) {
+        if (!isUuid(String(filter.customerId))) return [];
+        where.customerId = String(filter.customerId);
+      }
+      if (filter?.status) where.status = filter.status;
+      return context.prisma.reviewRequest.findMany({ ...query, where, orderBy: { id: 'desc' } });
     },
   }),
   followUpCases: t.connection({
@@ -1351,6 +1399,10 @@ const FeedbackSettingsInput = builder.inputType('FeedbackSettingsInput', {
     autoPublish: t.field({ type: AutoPublishEnum }),
     reviewsPerDay: t.int({ description: 'New reviews one customer may write per 24 hours (1–100).' }),
     responseEditMinutes: t.int({ description: 'Minutes an answer may be changed by answering again (0–10080).' }),
+    reviewRequestDelayHours: t.int({
+      description:
+        'Hours after an order to ask for reviews of its products (1–2160); null switches review requests off.',
+    }),
     rotateLinkSecret: t.boolean({
       description: 'A new signing key for survey links: every outstanding link stops working.',
     }),
@@ -1374,7 +1426,13 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: FeedbackSettingsInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      updateFeedbackSettings(context.prisma, storeIdOf(context), compactNulls(input)).catch(inputField),
+      updateFeedbackSettings(context.prisma, storeIdOf(context), {
+        ...compactNulls(input),
+        // null is meaningful here: it switches review requests off.
+        ...(input.reviewRequestDelayHours !== undefined
+          ? { reviewRequestDelayHours: input.reviewRequestDelayHours }
+          : {}),
+      }).catch(inputField),
   }),
   createSurvey: t.field({
     type: SurveyRef,

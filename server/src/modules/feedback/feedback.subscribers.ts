@@ -2,6 +2,7 @@ import type { DomainEvents } from '../../events/events.ts';
 import { recordInteraction } from '../customers/timeline.service.ts';
 import { awardBonus } from '../loyalty/bonus.service.ts';
 import { scheduleOrderInvitations } from './invitations.service.ts';
+import { scheduleReviewRequests } from './review-requests.service.ts';
 // Side effect at module load: the feedback section of customer export, erasure and merge.
 import './feedback.participant.ts';
 
@@ -9,7 +10,8 @@ const registered = new WeakSet<DomainEvents>();
 
 /**
  * After commit, retried, idempotent:
- *  - `order.recorded` (a sale with a customer) → invitations of the matching AFTER_ORDER surveys;
+ *  - `order.recorded` (a sale with a customer) → invitations of the matching AFTER_ORDER surveys,
+ *    and a review request when the store sets reviewRequestDelayHours;
  *  - `survey.responded` (a first answer, not an edit, by a known customer) → the SURVEY_ANSWER
  *    bonus (never dependent on the score; once per order or invitation answered, once per survey
  *    for free-standing answers) and a SURVEY_ANSWERED timeline entry.
@@ -24,10 +26,12 @@ export function registerFeedbackSubscribers(events: DomainEvents): void {
   events.subscribeBatch('order.recorded', 'feedback.invitations', async (batch, prisma) => {
     const sales = batch.filter(({ payload }) => payload.kind === 'SALE' && payload.customerId);
     for (const storeId of new Set(sales.map((event) => event.storeId))) {
+      const orderIds = sales.filter((event) => event.storeId === storeId).map((event) => event.payload.orderId);
+      // One settings query per store and batch; nothing more when the store asks for no reviews.
+      await scheduleReviewRequests(prisma, storeId, orderIds);
       const surveys = await prisma.survey.count({ where: { storeId, trigger: 'AFTER_ORDER', active: true } });
       if (surveys === 0) continue;
-      for (const event of sales)
-        if (event.storeId === storeId) await scheduleOrderInvitations(prisma, storeId, event.payload.orderId);
+      for (const orderId of orderIds) await scheduleOrderInvitations(prisma, storeId, orderId);
     }
   });
 

@@ -17,6 +17,7 @@ import {
   sumDeltas,
   transitionDelta,
 } from './ratings.ts';
+import { answerReviewRequests } from './review-requests.service.ts';
 import { isDuplicateCheckable } from './review-text.ts';
 import {
   canModerate,
@@ -304,6 +305,8 @@ export async function submitReview(prisma: PrismaClient, input: ReviewInput): Pr
     );
     const before: ReviewState = existing ? { status: existing.status, rating: existing.rating } : null;
     await applyRatingDelta(tx, storeId, valid.sku, transitionDelta(before, { status, rating: valid.rating }));
+    // A review request of this customer whose products are now all reviewed is answered.
+    await answerReviewRequests(tx, storeId, customerId, valid.sku);
 
     await emit(tx, storeId, 'review.submitted', { reviewId: review.id, sku: review.sku, customerId, status });
     if (firstPublication)

@@ -16,6 +16,8 @@ export interface FeedbackSettingsInput {
   autoPublish?: AutoPublish | null;
   reviewsPerDay?: number | null;
   responseEditMinutes?: number | null;
+  /** Hours after an order that its customer is asked to review its products (1–2160); null: off. Omitted: unchanged. */
+  reviewRequestDelayHours?: number | null;
   /** A new random link secret: every outstanding survey link stops working. */
   rotateLinkSecret?: boolean | null;
 }
@@ -34,6 +36,7 @@ const settingsInput = z.object(
     autoPublish: z.enum(AUTO_PUBLISH, { error: 'must be NONE, VERIFIED or ALL' }).nullish(),
     reviewsPerDay: int(1, 100),
     responseEditMinutes: int(0, 10_080),
+    reviewRequestDelayHours: int(1, 2160),
     rotateLinkSecret: z.boolean({ error: 'must be true or false' }).nullish(),
   },
   { error: 'must be an object' },
@@ -55,7 +58,10 @@ export async function feedbackSettings(db: Db, storeId: string): Promise<Feedbac
   return db.feedbackSettings.findUniqueOrThrow({ where: { storeId } });
 }
 
-/** Changes the given fields (undefined or null: unchanged). Invalid input throws InvalidInputError and changes nothing. */
+/**
+ * Changes the given fields (undefined or null: unchanged — except reviewRequestDelayHours, where
+ * null switches review requests off). Invalid input throws InvalidInputError and changes nothing.
+ */
 export async function updateFeedbackSettings(
   prisma: PrismaClient,
   storeId: string,
@@ -68,6 +74,7 @@ export async function updateFeedbackSettings(
   if (valid.autoPublish != null) data.autoPublish = valid.autoPublish;
   if (valid.reviewsPerDay != null) data.reviewsPerDay = valid.reviewsPerDay;
   if (valid.responseEditMinutes != null) data.responseEditMinutes = valid.responseEditMinutes;
+  if (valid.reviewRequestDelayHours !== undefined) data.reviewRequestDelayHours = valid.reviewRequestDelayHours;
   if (valid.rotateLinkSecret) data.linkSecret = newLinkSecret();
   if (Object.keys(data).length === 0) return feedbackSettings(prisma, storeId);
   return prisma.feedbackSettings.update({ where: { storeId }, data });

@@ -24,6 +24,7 @@ CREATE TABLE "FeedbackSettings" (
     "autoPublish" TEXT NOT NULL DEFAULT 'VERIFIED',
     "reviewsPerDay" INTEGER NOT NULL DEFAULT 5,
     "responseEditMinutes" INTEGER NOT NULL DEFAULT 30,
+    "reviewRequestDelayHours" INTEGER,
     "linkSecret" TEXT NOT NULL,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMPTZ(3) NOT NULL,
@@ -207,6 +208,22 @@ CREATE TABLE "ProductRating" (
     CONSTRAINT "ProductRating_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "ReviewRequest" (
+    "id" UUID NOT NULL,
+    "storeId" UUID NOT NULL,
+    "customerId" UUID NOT NULL,
+    "orderId" UUID NOT NULL,
+    "skus" TEXT[],
+    "status" "InvitationStatus" NOT NULL DEFAULT 'SCHEDULED',
+    "skipReason" TEXT,
+    "dueAt" TIMESTAMPTZ(3) NOT NULL,
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "ReviewRequest_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "FeedbackSettings_storeId_key" ON "FeedbackSettings"("storeId");
 
@@ -275,6 +292,15 @@ CREATE INDEX "ReviewModeration_reviewId_createdAt_idx" ON "ReviewModeration"("re
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ProductRating_storeId_sku_key" ON "ProductRating"("storeId", "sku");
+
+-- CreateIndex
+CREATE INDEX "ReviewRequest_storeId_status_dueAt_idx" ON "ReviewRequest"("storeId", "status", "dueAt");
+
+-- CreateIndex
+CREATE INDEX "ReviewRequest_customerId_idx" ON "ReviewRequest"("customerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ReviewRequest_storeId_orderId_key" ON "ReviewRequest"("storeId", "orderId");
 
 -- AddForeignKey
 ALTER TABLE "SurveyInvitation" ADD CONSTRAINT "SurveyInvitation_surveyId_fkey" FOREIGN KEY ("surveyId") REFERENCES "Survey"("id") ON DELETE CASCADE ON UPDATE CASCADE;
