@@ -63,7 +63,7 @@ export interface DomainEventMap {
   'points.expiring': { customerId: string; points: number; expiresAt: string };
   /** A reward was redeemed and a code issued. */
   'reward.redeemed': { customerId: string; rewardId: string; rewardCodeId: string; pointsCost: number };
-  /** An invitation is due: the sending integration e-mails or texts `link` to the customer. */
+  /** An invitation is due: the sending integration e-mails or texts a link carrying `token`. */
   'survey.invitation.due': {
     invitationId: string;
     surveyId: string;
