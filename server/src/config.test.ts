@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       limits: { maxDepth: 12, maxCost: 5_000, maxAliases: 30, maxPageSize: 100 },
       loyaltyJobsMinutes: 15,
       feedbackJobsMinutes: 5,
+      analyticsJobsMinutes: 60,
+      modelRefitHours: 24,
     });
   });
 

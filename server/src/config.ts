@@ -64,6 +64,10 @@ export const environmentSchema = z.object({
   KANTA_LOYALTY_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(15)),
   /** Minutes between feedback job runs (survey invitations falling due); 0 turns the scheduler off. */
   KANTA_FEEDBACK_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(5)),
+  /** Minutes between analytics job runs (RFM segments, model refits, targets); 0 turns the scheduler off. */
+  KANTA_ANALYTICS_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(60)),
+  /** Hours after which the analytics jobs refit a store's purchase and spend models. */
+  KANTA_MODEL_REFIT_HOURS: z.preprocess(emptyToUndefined, positiveInt(8_760).default(24)),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -84,6 +88,10 @@ export interface KantaConfig {
   loyaltyJobsMinutes: number;
   /** Minutes between feedback job runs; 0: off. */
   feedbackJobsMinutes: number;
+  /** Minutes between analytics job runs; 0: off. */
+  analyticsJobsMinutes: number;
+  /** Hours after which a store's models are refitted. */
+  modelRefitHours: number;
 }
 
 export class ConfigError extends Error {
@@ -132,5 +140,7 @@ export function loadConfig(
     },
     loyaltyJobsMinutes: e.KANTA_LOYALTY_JOBS_MINUTES,
     feedbackJobsMinutes: e.KANTA_FEEDBACK_JOBS_MINUTES,
+    analyticsJobsMinutes: e.KANTA_ANALYTICS_JOBS_MINUTES,
+    modelRefitHours: e.KANTA_MODEL_REFIT_HOURS,
   };
 }

@@ -8,6 +8,13 @@ import './modules/webhooks/webhooks.schema.ts';
 import './modules/customers/me.schema.ts';
 import './modules/loyalty/loyalty.schema.ts';
 import './modules/feedback/feedback.schema.ts';
+import './modules/analytics/analytics.types.schema.ts';
+import './modules/analytics/satisfaction.schema.ts';
+import './modules/analytics/customer-metrics.schema.ts';
+import './modules/analytics/clv.schema.ts';
+import './modules/analytics/segments.schema.ts';
+import './modules/analytics/targets.schema.ts';
+import './modules/analytics/analytics.schema.ts';
 
 // Live updates (over SSE); like the other roots, every field needs a key unless it says otherwise.
 builder.subscriptionType({ authScopes: { store: true } });

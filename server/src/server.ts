@@ -7,6 +7,7 @@ import { checkReadiness } from './db/readiness.ts';
 import { createKantaPubSub } from './events/pubsub.ts';
 import { createDomainEvents } from './events/subscribers.ts';
 import type { Logger } from './logger.ts';
+import { startAnalyticsScheduler } from './modules/analytics/jobs.service.ts';
 import { demoKeysFile, seedDemo } from './modules/demo/demo.service.ts';
 import { startFeedbackScheduler } from './modules/feedback/feedback.jobs.ts';
 import { startLoyaltyScheduler } from './modules/loyalty/scheduler.ts';
@@ -54,6 +55,14 @@ export async function startServer(options: {
       : undefined,
     config.feedbackJobsMinutes > 0
       ? startFeedbackScheduler({ db, logger, intervalMs: config.feedbackJobsMinutes * 60_000 })
+      : undefined,
+    config.analyticsJobsMinutes > 0
+      ? startAnalyticsScheduler({
+          db,
+          logger,
+          intervalMs: config.analyticsJobsMinutes * 60_000,
+          refitHours: config.modelRefitHours,
+        })
       : undefined,
   ];
   const yoga = createKantaYoga({ db, config, logger, demo, events, pubsub: live.pubsub });

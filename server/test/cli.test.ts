@@ -213,6 +213,21 @@ describe.concurrent('kanta CLI', () => {
       ['keys', 'list'],
       ['keys', 'revoke'],
       ['seed', 'demo'],
+      ['import'],
+      ['import', 'orders'],
+      ['import', 'customers'],
+      ['import', 'products'],
+      ['webhooks'],
+      ['webhooks', 'secret'],
+      ['loyalty'],
+      ['loyalty', 'jobs'],
+      ['loyalty', 'reconcile'],
+      ['feedback'],
+      ['feedback', 'jobs'],
+      ['analytics'],
+      ['analytics', 'jobs'],
+      ['analytics', 'fit'],
+      ['analytics', 'segments'],
     ];
     // No database is involved: --help must not need one (and must not create .kanta/data).
     const dir = tempDataDir();

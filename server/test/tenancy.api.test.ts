@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CreatedStore } from '../src/modules/stores/stores.service.ts';
 import { schema } from '../src/schema.ts';
 import { createTestApp, type TestApp } from './harness.ts';
+import { clvCases } from './tenancy/analytics-clv.cases.ts';
+import { customerMetricsCases } from './tenancy/analytics-customer-metrics.cases.ts';
+import { dashboardCases } from './tenancy/analytics-dashboard.cases.ts';
+import { satisfactionCases } from './tenancy/analytics-satisfaction.cases.ts';
+import { segmentsCases } from './tenancy/analytics-segments.cases.ts';
+import { targetsCases } from './tenancy/analytics-targets.cases.ts';
 import { customerCases } from './tenancy/customers.cases.ts';
 import { feedbackCases } from './tenancy/feedback.cases.ts';
 import { loyaltyCases } from './tenancy/loyalty.cases.ts';
@@ -20,6 +26,12 @@ const moduleCases: TenancyCases[] = [
   webhookCases,
   loyaltyCases,
   feedbackCases,
+  satisfactionCases,
+  customerMetricsCases,
+  clvCases,
+  segmentsCases,
+  targetsCases,
+  dashboardCases,
 ];
 
 /**

@@ -1,11 +1,7 @@
-import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { silentLogger } from '../src/logger.ts';
 import type { CreatedStore } from '../src/modules/stores/stores.service.ts';
 import { shopifyOrderPayload } from '../src/modules/webhooks/shopify.fixture.ts';
 import { signBody } from '../src/modules/webhooks/signature.ts';
-import { useOrderWebhooks } from '../src/modules/webhooks/webhooks-http.ts';
-import { schema } from '../src/schema.ts';
 import { createTestApp, type TestApp } from './harness.ts';
 
 let app: TestApp;

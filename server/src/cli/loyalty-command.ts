@@ -2,7 +2,7 @@ import { type Command } from 'commander';
 import type { KantaConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { JobStep, LoyaltyJobsReport } from '../modules/loyalty/jobs.service.ts';
-import { instantOption, printJson, printTable, storeIdOption } from './output.ts';
+import { instantOption, printJson, printTable, stepProgress, storeIdOption } from './output.ts';
 
 export interface LoyaltyCommandHelpers {
   /** Opens the configured database (migrated), runs `action`, closes it. */
@@ -19,33 +19,6 @@ const STEP_LABELS: Record<JobStep, string> = {
   birthdays: 'birthday bonuses',
   codes: 'reward codes',
 };
-
-/** Progress on stderr: a redrawn bar on a terminal, a plain line per step (and every 5 s) elsewhere. */
-function progressReporter(): { onProgress(done: number, total: number, step: JobStep): void; done(): void } {
-  const tty = process.stderr.isTTY === true;
-  let drawn = false;
-  let lastStep: JobStep | undefined;
-  let lastLine = 0;
-  return {
-    onProgress(done, total, step) {
-      const percent = total > 0 ? Math.min(100, (done / total) * 100) : 100;
-      const text = `${STEP_LABELS[step]}: ${number.format(done)}/${number.format(total)}`;
-      if (tty) {
-        const width = 24;
-        const filled = Math.round((percent / 100) * width);
-        process.stderr.write(`\r\x1b[Kloyalty jobs [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`);
-        drawn = true;
-      } else if (step !== lastStep || Date.now() - lastLine >= 5_000) {
-        lastStep = step;
-        lastLine = Date.now();
-        process.stderr.write(`loyalty jobs: ${text}\n`);
-      }
-    },
-    done() {
-      if (drawn) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
 
 function printReport(report: LoyaltyJobsReport, now: Date): void {
   process.stdout.write(
@@ -77,7 +50,7 @@ export function registerLoyaltyCommands(program: Command, helpers: LoyaltyComman
     .action(async (options: { now?: Date; store?: string; json?: boolean }) => {
       const { runLoyaltyJobs } = await import('../modules/loyalty/jobs.service.ts');
       const now = options.now ?? new Date();
-      const progress = progressReporter();
+      const progress = stepProgress('loyalty jobs', STEP_LABELS);
       let report: LoyaltyJobsReport;
       try {
         report = await helpers.withDatabase((db) =>

@@ -4,6 +4,7 @@ import { ConfigError, type KantaConfig, loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { registerAnalyticsCommands } from './analytics-command.ts';
 import { registerFeedbackCommands } from './feedback-command.ts';
 import { registerImportCommands } from './import-command.ts';
 import { registerLoyaltyCommands } from './loyalty-command.ts';
@@ -286,6 +287,7 @@ registerWebhookCommands(program, { withDatabase });
 registerLoyaltyCommands(program, { withDatabase });
 
 registerFeedbackCommands(program, { withDatabase });
+registerAnalyticsCommands(program, { withDatabase });
 
 try {
   await program.parseAsync(process.argv);

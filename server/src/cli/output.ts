@@ -39,3 +39,38 @@ export function instantOption(value: string): Date {
     throw new InvalidArgumentError('must be an ISO 8601 date or date-time, e.g. 2027-01-31T03:00:00Z');
   return date;
 }
+
+const count = new Intl.NumberFormat('en');
+
+/**
+ * Progress of a multi-step job on stderr: a redrawn bar on a terminal, a plain line per step (and
+ * every 5 s) elsewhere (CI logs, pipes). `labels` names the steps.
+ */
+export function stepProgress<Step extends string>(
+  name: string,
+  labels: Record<Step, string>,
+): { onProgress(done: number, total: number, step: Step): void; done(): void } {
+  const tty = process.stderr.isTTY === true;
+  let drawn = false;
+  let lastStep: Step | undefined;
+  let lastLine = 0;
+  return {
+    onProgress(done, total, step) {
+      const percent = total > 0 ? Math.min(100, (done / total) * 100) : 100;
+      const text = `${labels[step]}: ${count.format(done)}/${count.format(total)}`;
+      if (tty) {
+        const width = 24;
+        const filled = Math.round((percent / 100) * width);
+        process.stderr.write(`\r\x1b[K${name} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`);
+        drawn = true;
+      } else if (step !== lastStep || Date.now() - lastLine >= 5_000) {
+        lastStep = step;
+        lastLine = Date.now();
+        process.stderr.write(`${name}: ${text}\n`);
+      }
+    },
+    done() {
+      if (drawn) process.stderr.write('\r\x1b[K');
+    },
+  };
+}

@@ -109,6 +109,19 @@ export interface DomainEventMap {
   };
   /** A review was published (first time only): the loyalty module gives the REVIEW bonus. */
   'review.published': { reviewId: string; sku: string; customerId: string | null };
+  /** A completed period missed a store's target (once per target and period). */
+  'metric.off_track': {
+    targetId: string;
+    name: string;
+    metric: string;
+    comparator: 'AT_LEAST' | 'AT_MOST';
+    target: number;
+    value: number;
+    periodStart: string;
+    periodEnd: string;
+  };
+  /** The store's purchase and spend models were refitted and customer predictions recomputed. */
+  'analytics.models.fitted': { fitId: string; customers: number };
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -1,15 +1,9 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Database } from '../../src/db/database.ts';
-import type { DomainEvents } from '../../src/events/events.ts';
-import { createRedisPubSub, type PubSubHandle } from '../../src/events/pubsub.ts';
-import { createDomainEvents } from '../../src/events/subscribers.ts';
-import { silentLogger } from '../../src/logger.ts';
 import { upsertProducts } from '../../src/modules/products/products.service.ts';
 import type { CreatedStore } from '../../src/modules/stores/stores.service.ts';
-import { createKantaYoga, type KantaYoga } from '../../src/yoga.ts';
-import { createTestApp, type TestApp, testConfig, testRedis } from '../harness.ts';
+import { createTestApp, type TestApp, testRedis } from '../harness.ts';
 import { subscribe } from '../loyalty/sse.ts';
+import { type TwoProcesses, twoApiProcesses } from '../redis-processes.ts';
 
 /** `subscription feedbackReceived` over SSE, in memory and across processes via Redis. */
 
@@ -135,71 +129,24 @@ describe('in memory', () => {
 const redis = await testRedis();
 
 describe.skipIf(redis.skip)('across processes with REDIS_URL', () => {
-  const redisUrl = redis.url;
-  let app: TestApp;
-  let db: Database;
-  let store: CreatedStore;
-  const handles: PubSubHandle[] = [];
-  let processA: { yoga: KantaYoga; events: DomainEvents };
-  let processB: { yoga: KantaYoga; events: DomainEvents };
-  let inspector: Redis;
-
-  function apiProcess() {
-    const config = testConfig({ redisUrl });
-    const handle = createRedisPubSub(redisUrl, silentLogger());
-    handles.push(handle);
-    const events = createDomainEvents(db, silentLogger(), handle.pubsub);
-    return { events, yoga: createKantaYoga({ db, config, logger: silentLogger(), events, pubsub: handle.pubsub }) };
-  }
-
+  let setup: TwoProcesses;
   beforeAll(async () => {
-    app = await createTestApp();
-    db = app.db;
-    store = await app.createStore('Redis feedback shop');
-    processA = apiProcess();
-    processB = apiProcess();
-    inspector = new Redis(redisUrl);
+    setup = await twoApiProcesses(redis.url, 'Redis feedback shop');
   });
-  afterAll(async () => {
-    await Promise.all(handles.map((handle) => handle.close()));
-    inspector?.disconnect();
-    await app.close();
-  });
-
-  async function waitForSubscribers(channel: string, expected: (count: number) => boolean, what: string) {
-    for (let attempt = 0; ; attempt++) {
-      const [, count] = (await inspector.pubsub('NUMSUB', channel)) as [string, number];
-      if (expected(Number(count))) return;
-      if (attempt > 100) throw new Error(what);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  afterAll(() => setup?.close());
 
   test('an answer handled by process A reaches an admin view connected to process B', async () => {
-    const gqlA: Gql = async (query, variables) => {
-      const response = await processA.yoga.fetch(
-        new Request('http://kanta.test/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${store.secretKey}` },
-          body: JSON.stringify({ query, variables }),
-        }),
-      );
-      return (await response.json()) as { data?: any; errors?: any[] };
-    };
-    const surveyId = await alwaysOnSurvey(gqlA);
+    const { store, a, b, waitForSubscribers } = setup;
+    const surveyId = await alwaysOnSurvey(a.gql);
     const channel = `feedbackReceived:${store.id}`;
-    const stream = await subscribe(
-      processB.yoga,
-      { authorization: `Bearer ${store.secretKey}` },
-      FEEDBACK_SUBSCRIPTION,
-    );
+    const stream = await subscribe(b.yoga, { authorization: `Bearer ${store.secretKey}` }, FEEDBACK_SUBSCRIPTION);
     try {
       // The subscription starts with the first read; Redis confirms it asynchronously.
       const first = stream.next(5_000);
       await waitForSubscribers(channel, (count) => count > 0, 'process B never subscribed');
-      await answer(gqlA, surveyId, 2, 'Too slow');
+      await answer(a.gql, surveyId, 2, 'Too slow');
       // Process A delivers the outbox event; its live subscriber publishes to Redis.
-      await processA.events.drain();
+      await a.events.drain();
       expect((await first).data.feedbackReceived).toMatchObject({
         kind: 'SURVEY_RESPONSE',
         surveyResponse: { score: 2, comment: 'Too slow' },

@@ -1,13 +1,8 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Database } from '../../src/db/database.ts';
-import type { DomainEvents } from '../../src/events/events.ts';
-import { createRedisPubSub, loyaltyTopic, type PubSubHandle } from '../../src/events/pubsub.ts';
-import { createDomainEvents } from '../../src/events/subscribers.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { loyaltyTopic } from '../../src/events/pubsub.ts';
 import type { CreatedStore } from '../../src/modules/stores/stores.service.ts';
-import { createKantaYoga, type KantaYoga } from '../../src/yoga.ts';
-import { createTestApp, type TestApp, testConfig, testRedis } from '../harness.ts';
+import { createTestApp, type TestApp, testRedis } from '../harness.ts';
+import { type TwoProcesses, twoApiProcesses } from '../redis-processes.ts';
 import { subscribe } from './sse.ts';
 
 /** `subscription loyaltyChanged` over SSE (yoga's default transport), in memory and across processes via Redis. */
@@ -154,38 +149,14 @@ describe('in memory', () => {
 const redis = await testRedis();
 
 describe.skipIf(redis.skip)('across processes with REDIS_URL', () => {
-  const redisUrl = redis.url;
-  let app: TestApp;
-  let db: Database;
-  let store: CreatedStore;
-  const handles: PubSubHandle[] = [];
-  let processA: { yoga: KantaYoga; events: DomainEvents };
-  let processB: { yoga: KantaYoga; events: DomainEvents };
-  let inspector: Redis;
-
-  function apiProcess() {
-    const config = testConfig({ redisUrl });
-    const handle = createRedisPubSub(redisUrl, silentLogger());
-    handles.push(handle);
-    const events = createDomainEvents(db, silentLogger(), handle.pubsub);
-    return { events, yoga: createKantaYoga({ db, config, logger: silentLogger(), events, pubsub: handle.pubsub }) };
-  }
-
+  let setup: TwoProcesses;
   beforeAll(async () => {
-    app = await createTestApp();
-    db = app.db;
-    store = await app.createStore('Redis shop');
-    processA = apiProcess();
-    processB = apiProcess();
-    inspector = new Redis(redisUrl);
+    setup = await twoApiProcesses(redis.url, 'Redis shop');
   });
-  afterAll(async () => {
-    await Promise.all(handles.map((handle) => handle.close()));
-    inspector?.disconnect();
-    await app.close();
-  });
+  afterAll(() => setup?.close());
 
   test('an adjustment handled by process A reaches a subscriber connected to process B', async () => {
+    const { app, db, store, a, b, waitForSubscribers } = setup;
     const customer = await db.prisma.customer.create({
       data: {
         storeId: store.id,
@@ -193,44 +164,23 @@ describe.skipIf(redis.skip)('across processes with REDIS_URL', () => {
       },
     });
     const token = await app.customerToken(store.secretKey, 'redis-1');
-    const stream = await subscribe(processB.yoga, {
+    const channel = `loyaltyChanged:${loyaltyTopic(store.id, customer.id)}`;
+    const stream = await subscribe(b.yoga, {
       authorization: `Bearer ${store.publishableKey}`,
       'x-kanta-customer': token,
     });
     try {
       expect((await stream.next()).data.loyaltyChanged.points).toBe(0);
       // Redis confirms the subscription asynchronously: wait until B's connection listens.
-      const channel = `loyaltyChanged:${loyaltyTopic(store.id, customer.id)}`;
-      for (let attempt = 0; ; attempt++) {
-        const [, count] = (await inspector.pubsub('NUMSUB', channel)) as [string, number];
-        if (Number(count) > 0) break;
-        if (attempt > 100) throw new Error('process B never subscribed');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      const gqlA = async (query: string, variables: Record<string, unknown>) => {
-        const response = await processA.yoga.fetch(
-          new Request('http://kanta.test/graphql', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${store.secretKey}` },
-            body: JSON.stringify({ query, variables }),
-          }),
-        );
-        return (await response.json()) as { data?: any; errors?: any[] };
-      };
-      await adjustPoints(gqlA, customer.id, 75);
+      await waitForSubscribers(channel, (count) => count > 0, 'process B never subscribed');
+      await adjustPoints(a.gql, customer.id, 75);
       // Process A delivers the outbox event; its live subscriber publishes to Redis.
-      await processA.events.drain();
+      await a.events.drain();
       expect((await stream.next()).data.loyaltyChanged).toMatchObject({ points: 75, lifetimePoints: 75 });
     } finally {
       stream.close();
     }
     // A closed stream unsubscribes B's connection.
-    const channel = `loyaltyChanged:${loyaltyTopic(store.id, customer.id)}`;
-    for (let attempt = 0; ; attempt++) {
-      const [, count] = (await inspector.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(count) === 0) break;
-      if (attempt > 100) throw new Error('process B never unsubscribed');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitForSubscribers(channel, (count) => count === 0, 'process B never unsubscribed');
   });
 });

@@ -18,6 +18,19 @@ describe('customerWhere', () => {
     [{ totalSpentMin: 100 }, { storeId: STORE, AND: [{ totalSpent: { gte: 100n } }] }],
     [{ hasOrders: false }, { storeId: STORE, AND: [{ orderCount: 0 }] }],
     [{ hasOrders: true }, { storeId: STORE, AND: [{ orderCount: { gt: 0 } }] }],
+    [{ rfmSegment: 'CHAMPIONS' }, { storeId: STORE, AND: [{ rfm: { is: { segment: 'CHAMPIONS' } } }] }],
+    [{ churnRisk: 'HIGH' }, { storeId: STORE, AND: [{ prediction: { is: { churnRisk: 'HIGH' } } }] }],
+    [
+      { rfmSegment: 'AT_RISK', churnRisk: 'LOST', hasOrders: true },
+      {
+        storeId: STORE,
+        AND: [
+          { orderCount: { gt: 0 } },
+          { rfm: { is: { segment: 'AT_RISK' } } },
+          { prediction: { is: { churnRisk: 'LOST' } } },
+        ],
+      },
+    ],
   ])('%j', (filter, expected) => {
     expect(customerWhere(STORE, filter as never)).toEqual(expected);
   });
@@ -43,6 +56,22 @@ describe('customerFilterInput', () => {
     const result = customerFilterInput.safeParse(filter);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path.join('.')).toBe(field);
+  });
+
+  test.each([
+    [{ rfmSegment: 'VIP' }, 'rfmSegment', 'CHAMPIONS, LOYAL, POTENTIAL_LOYALISTS'],
+    [{ churnRisk: 'SOME' }, 'churnRisk', 'must be one of LOW, MEDIUM, HIGH, LOST'],
+  ])('%j is refused at %s naming the allowed values', (filter, field, words) => {
+    const result = customerFilterInput.safeParse(filter);
+    expect(result.error?.issues[0]?.path.join('.')).toBe(field);
+    expect(result.error?.issues[0]?.message).toContain(words);
+  });
+
+  test('accepts RFM segment and churn risk, as stored segment JSON', () => {
+    expect(customerFilterInput.parse({ rfmSegment: 'CANNOT_LOSE', churnRisk: null })).toEqual({
+      rfmSegment: 'CANNOT_LOSE',
+      churnRisk: null,
+    });
   });
 
   test('accepts stored JSON with ISO dates', () => {

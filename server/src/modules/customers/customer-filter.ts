@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { RFM_SEGMENTS, type RfmSegment } from '../analytics/rfm.ts';
 
 /**
  * Customer list filters and keyset pagination, as pure functions from input to Prisma `where` /
@@ -8,6 +9,10 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 
 export const CHANNELS = ['STORE', 'ONLINE', 'APP', 'OTHER'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** Churn risk bands of the purchase model's predictions (CustomerPrediction.churnRisk). */
+export const CHURN_RISKS = ['LOW', 'MEDIUM', 'HIGH', 'LOST'] as const;
+export type ChurnRisk = (typeof CHURN_RISKS)[number];
 
 export interface CustomerFilter {
   /** Words matched case-insensitively against name, email, phone and identity ids; every word must match. */
@@ -24,6 +29,10 @@ export interface CustomerFilter {
   totalSpentMin?: number | null;
   totalSpentMax?: number | null;
   hasOrders?: boolean | null;
+  /** In this RFM segment (as last computed; customers never scored match no segment). */
+  rfmSegment?: RfmSegment | null;
+  /** Has this churn risk in the latest predictions (customers without a prediction match none). */
+  churnRisk?: ChurnRisk | null;
 }
 
 const date = z.coerce
@@ -43,6 +52,8 @@ export const customerFilterInput = z
     totalSpentMin: money.nullish(),
     totalSpentMax: money.nullish(),
     hasOrders: z.boolean().nullish(),
+    rfmSegment: z.enum(RFM_SEGMENTS, { error: `must be one of ${RFM_SEGMENTS.join(', ')}` }).nullish(),
+    churnRisk: z.enum(CHURN_RISKS, { error: `must be one of ${CHURN_RISKS.join(', ')}` }).nullish(),
   })
   .strict()
   .refine(
@@ -76,6 +87,8 @@ export function customerWhere(storeId: string, filter: CustomerFilter | null | u
   if (filter?.totalSpentMin != null) and.push({ totalSpent: { gte: BigInt(filter.totalSpentMin) } });
   if (filter?.totalSpentMax != null) and.push({ totalSpent: { lte: BigInt(filter.totalSpentMax) } });
   if (filter?.hasOrders != null) and.push({ orderCount: filter.hasOrders ? { gt: 0 } : 0 });
+  if (filter?.rfmSegment) and.push({ rfm: { is: { segment: filter.rfmSegment } } });
+  if (filter?.churnRisk) and.push({ prediction: { is: { churnRisk: filter.churnRisk } } });
   return and.length > 0 ? { storeId, AND: and } : { storeId };
 }
 

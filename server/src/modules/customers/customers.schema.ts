@@ -4,6 +4,7 @@ import { builder } from '../../builder.ts';
 import { storeIdOf } from '../../context.ts';
 import { InvalidInputError, isUuid, NotFoundError } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { ChurnRiskEnum, RfmSegmentEnum } from '../analytics/analytics.types.schema.ts';
 import {
   afterCursorWhere,
   CHANNELS,
@@ -169,6 +170,14 @@ const CustomerFilterInput = builder.inputType('CustomerFilter', {
     totalSpentMin: t.int({ description: 'Minor units, inclusive.' }),
     totalSpentMax: t.int({ description: 'Minor units, inclusive.' }),
     hasOrders: t.boolean({ description: 'Has (true) or has no (false) non-cancelled sale.' }),
+    rfmSegment: t.field({
+      type: RfmSegmentEnum,
+      description: 'Is in this RFM segment, as last computed (`recomputeRfm`); unscored customers match none.',
+    }),
+    churnRisk: t.field({
+      type: ChurnRiskEnum,
+      description: 'Has this churn risk in the latest predictions; customers without a prediction match none.',
+    }),
   }),
 });
 

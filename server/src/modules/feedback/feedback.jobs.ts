@@ -1,6 +1,7 @@
 import type { Database, PrismaClient } from '../../db/database.ts';
 import { emit } from '../../events/events.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { type DueOutcome, decideDueRows } from '../../jobs/due-rows.ts';
 import { startPeriodicJob } from '../../jobs/periodic.ts';
 import type { Logger } from '../../logger.ts';
 import { canAsk, recordAsk } from './contact-cap.ts';
@@ -53,9 +54,7 @@ export interface FeedbackJobsReport {
   reviewRequestsSkippedBy: Partial<Record<ReviewRequestSkipReason, number>>;
 }
 
-const PAGE = 200;
-
-type Outcome = { status: 'DUE' } | { status: 'SKIPPED'; reason: SkipReason } | { status: 'NONE' };
+type Outcome = DueOutcome<SkipReason>;
 
 export async function runFeedbackJobs(
   prisma: PrismaClient,
@@ -79,27 +78,20 @@ export async function runFeedbackJobs(
     dueAt: { lte: now },
     ...(options.storeId ? { storeId: options.storeId } : {}),
   };
-  const seen = new Set<string>();
-  for (;;) {
-    // Decided invitations leave the set, so each page starts from the top again.
-    const page = await prisma.surveyInvitation.findMany({
-      where,
-      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-      take: PAGE,
-      select: { id: true },
-    });
-    const unseen = page.filter((row) => !seen.has(row.id));
-    if (unseen.length === 0) break;
-    for (const { id } of unseen) {
-      seen.add(id);
-      const outcome = await prisma.$transaction((tx) => decide(tx, id, now), { maxWait: 30_000, timeout: 60_000 });
-      if (outcome.status === 'DUE') report.due++;
-      else if (outcome.status === 'SKIPPED') {
-        report.skipped++;
-        report.skippedBy[outcome.reason] = (report.skippedBy[outcome.reason] ?? 0) + 1;
-      }
-    }
-  }
+  const invitations = await decideDueRows<SkipReason>(
+    prisma,
+    (take) =>
+      prisma.surveyInvitation.findMany({
+        where,
+        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+        take,
+        select: { id: true },
+      }),
+    (tx, id) => decide(tx, id, now),
+  );
+  report.due = invitations.due;
+  report.skipped = invitations.skipped;
+  report.skippedBy = invitations.skippedBy;
   // 3. due review requests, decided the same way (they share the frequency cap).
   const requests = await runReviewRequestJobs(prisma, {
     now,

@@ -71,7 +71,7 @@ const adminOnly = { authScopes: { admin: true } } as const;
 // ---------------------------------------------------------------------------------------------
 // Enums
 
-const SurveyTypeEnum = builder.enumType('SurveyType', {
+export const SurveyTypeEnum = builder.enumType('SurveyType', {
   values: {
     NPS: { description: 'Net Promoter Score: 0–10, “how likely are you to recommend us?”' },
     CSAT: { description: 'Customer satisfaction: 1–5, “how satisfied were you?”' },

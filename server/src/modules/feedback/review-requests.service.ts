@@ -2,6 +2,7 @@ import type { PrismaClient } from '../../db/database.ts';
 import { uuidv7 } from '../../db/uuid7.ts';
 import { emit } from '../../events/events.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { type DueOutcome, type DueRowsReport, decideDueRows } from '../../jobs/due-rows.ts';
 import { canAsk, recordAsk } from './contact-cap.ts';
 import { feedbackSettings } from './settings.service.ts';
 
@@ -20,7 +21,6 @@ type Db = PrismaClient | Tx;
 const HOUR_MS = 3_600_000;
 /** Orders due longer ago than this (an import of history) get no request. */
 const MAX_LATE_MS = 14 * 24 * HOUR_MS;
-const PAGE = 200;
 
 export type ReviewRequestSkipReason = 'NO_CONSENT' | 'FREQUENCY_CAP' | 'ORDER_CANCELLED' | 'ALL_REVIEWED';
 
@@ -73,14 +73,10 @@ export async function scheduleReviewRequests(
   return count;
 }
 
-export interface ReviewRequestJobsReport {
-  /** Requests made DUE (one review.request.due each). */
-  due: number;
-  skipped: number;
-  skippedBy: Partial<Record<ReviewRequestSkipReason, number>>;
-}
+/** Requests made DUE (one review.request.due each) and skipped, by reason. */
+export type ReviewRequestJobsReport = DueRowsReport<ReviewRequestSkipReason>;
 
-type Outcome = { status: 'DUE' } | { status: 'SKIPPED'; reason: ReviewRequestSkipReason } | { status: 'NONE' };
+type Outcome = DueOutcome<ReviewRequestSkipReason>;
 
 /**
  * Decides the due requests (SCHEDULED, dueAt ≤ now), earliest first, each in its own transaction
@@ -92,33 +88,17 @@ export async function runReviewRequestJobs(
   options: { now?: Date; storeId?: string } = {},
 ): Promise<ReviewRequestJobsReport> {
   const now = options.now ?? new Date();
-  const report: ReviewRequestJobsReport = { due: 0, skipped: 0, skippedBy: {} };
   const where: Prisma.ReviewRequestWhereInput = {
     status: 'SCHEDULED',
     dueAt: { lte: now },
     ...(options.storeId ? { storeId: options.storeId } : {}),
   };
-  const seen = new Set<string>();
-  for (;;) {
-    const page = await prisma.reviewRequest.findMany({
-      where,
-      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-      take: PAGE,
-      select: { id: true },
-    });
-    const unseen = page.filter((row) => !seen.has(row.id));
-    if (unseen.length === 0) break;
-    for (const { id } of unseen) {
-      seen.add(id);
-      const outcome = await prisma.$transaction((tx) => decide(tx, id, now), { maxWait: 30_000, timeout: 60_000 });
-      if (outcome.status === 'DUE') report.due++;
-      else if (outcome.status === 'SKIPPED') {
-        report.skipped++;
-        report.skippedBy[outcome.reason] = (report.skippedBy[outcome.reason] ?? 0) + 1;
-      }
-    }
-  }
-  return report;
+  return decideDueRows<ReviewRequestSkipReason>(
+    prisma,
+    (take) =>
+      prisma.reviewRequest.findMany({ where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take, select: { id: true } }),
+    (tx, id) => decide(tx, id, now),
+  );
 }
 
 async function decide(tx: Tx, requestId: string, now: Date): Promise<Outcome> {

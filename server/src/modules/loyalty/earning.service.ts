@@ -124,10 +124,7 @@ export async function earnOrderPoints(
   prisma: PrismaClient,
   storeId: string,
   orderId: string,
-  placedAt?: Date,
 ): Promise<OrderPointsResult> {
-  // A disabled program earns nothing: answer without a transaction when the caller knows the date.
-  if (placedAt && !(await rulesAt(prisma, storeId, placedAt)).enabled) return NONE;
   return inTransaction(prisma, (tx) => earnOrderPointsInTx(tx, storeId, orderId));
 }
 

@@ -17,8 +17,11 @@ export function registerLoyaltySubscribers(events: DomainEvents): void {
   events.subscribeBatch('order.recorded', 'loyalty.points', async (batch, prisma) => {
     const sales = new Map<string, string[]>();
     for (const { storeId, payload } of batch)
-      if (payload.kind === 'SALE' && payload.customerId)
-        sales.set(storeId, [...(sales.get(storeId) ?? []), payload.orderId]);
+      if (payload.kind === 'SALE' && payload.customerId) {
+        const orderIds = sales.get(storeId);
+        if (orderIds) orderIds.push(payload.orderId);
+        else sales.set(storeId, [payload.orderId]);
+      }
     // A disabled program is checked per order (inside, from the cached rules).
     for (const [storeId, orderIds] of sales) await earnOrdersPoints(prisma, storeId, orderIds);
     // Then returns: a return of an order in the same batch finds its points.
