@@ -24,7 +24,7 @@ import type { PrismaClient } from '../server/src/db/database.ts';
 import { uuidv7 } from '../server/src/db/uuid7.ts';
 import { isUnhappy } from '../server/src/modules/feedback/scores.ts';
 import { orderTotals } from '../server/src/modules/orders/order-totals.ts';
-import { mulberry32 } from './lib.ts';
+import { betaSample, gammaSample, mulberry32, normalSample } from './lib.ts';
 
 export interface RetailDataOptions {
   seed: number;
@@ -206,34 +206,6 @@ function sample(random: Random, cdf: Float64Array): number {
   return search(cdf, random() * cdf[cdf.length - 1]!);
 }
 
-function normal(random: Random): number {
-  const u = Math.max(random(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
-
-/** Marsaglia–Tsang; shape > 0, scale 1. */
-function gamma(random: Random, shape: number): number {
-  if (shape < 1) return gamma(random, shape + 1) * random() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal(random);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = random();
-    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
-
-function beta(random: Random, a: number, b: number): number {
-  const x = gamma(random, a);
-  return x / (x + gamma(random, b));
-}
-
 function exponential(random: Random): number {
   return -Math.log(1 - random());
 }
@@ -257,7 +229,7 @@ function catalogue(random: Random, count: number): { products: RetailProduct[]; 
   for (let index = 0; index < count; index++) {
     const category = CATEGORIES[sample(random, categoryCdf)]!;
     const sub = pick(random, category.subs);
-    const raw = category.median * Math.exp(0.5 * normal(random));
+    const raw = category.median * Math.exp(0.5 * normalSample(random));
     const price = Math.max(190, Math.round(raw / 100) * 100 - 10);
     products.push({
       sku: `SKU-${pad(index + 1, 5)}`,
@@ -375,13 +347,13 @@ export function generateRetailData(input: RetailDataOptions): RetailData {
     traits.push({
       acquiredDay,
       acquiredAt,
-      rate: gamma(random, 0.8) / 0.8,
-      dropout: beta(random, 1.2, 1.2 / dropoutMean - 1.2),
+      rate: gammaSample(random, 0.8) / 0.8,
+      dropout: betaSample(random, 1.2, 1.2 / dropoutMean - 1.2),
       seed: Math.floor(random() * 2 ** 32),
       channel: CHANNELS[sample(random, channelCdf)]!,
       store: STORE_LOCATIONS[sample(random, storeCdf)]!,
-      discountAffinity: beta(random, 0.6, 1.8),
-      mood: 0.3 + 0.6 * normal(random),
+      discountAffinity: betaSample(random, 0.6, 1.8),
+      mood: 0.3 + 0.6 * normalSample(random),
     });
   }
 
@@ -573,8 +545,8 @@ export function generateRetailData(input: RetailDataOptions): RetailData {
     );
     if (created >= endMs) continue;
     const mood =
-      order.customer === null ? 0.3 + 0.6 * normal(random) : traits[customerIndex.get(order.customer)!]!.mood;
-    const z = mood + normal(random) - (returnedSales.has(order) ? 1.6 : 0);
+      order.customer === null ? 0.3 + 0.6 * normalSample(random) : traits[customerIndex.get(order.customer)!]!.mood;
+    const z = mood + normalSample(random) - (returnedSales.has(order) ? 1.6 : 0);
     const score =
       type === 'NPS'
         ? Math.min(10, Math.max(0, Math.round(8 + 1.7 * z)))
@@ -595,8 +567,8 @@ export function generateRetailData(input: RetailDataOptions): RetailData {
     });
     if (!bad) continue;
     const opened = created + 60_000;
-    const hours = 20 * Math.exp(normal(random));
-    const firstHours = Math.min(hours, 4 * Math.exp(normal(random)));
+    const hours = 20 * Math.exp(normalSample(random));
+    const firstHours = Math.min(hours, 4 * Math.exp(normalSample(random)));
     const resolved = opened + Math.round(hours * HOUR);
     const done = resolved < endMs;
     const firstResponse = opened + Math.round(firstHours * HOUR);

@@ -3,7 +3,7 @@
  * buyers, seasonality, discounts, returns, cancellations, guests, surveys and cases) is bulk-inserted
  * into a fresh store, then the admin dashboard query for the last complete month is timed through
  * yoga.fetch against `viewer { kind }` with the same secret key (GraphQL + auth overhead) in the same
- * run; the CLV model fit is timed too when it exists. PGlite always; PostgreSQL too when DATABASE_URL is set.
+ * run; so is the CLV model fit (BG/NBD + Gamma-Gamma with predictions). PGlite always; PostgreSQL too when DATABASE_URL is set.
  *
  *   npx tsx bench/analytics.ts [--customers 5000] [--lines 500000] [--requests 30] [--only pglite|postgres] [--seed 1]
  */
@@ -14,6 +14,7 @@ import type { Database } from '../server/src/db/database.ts';
 import { uuidv7 } from '../server/src/db/uuid7.ts';
 import { createDomainEvents } from '../server/src/events/subscribers.ts';
 import { silentLogger } from '../server/src/logger.ts';
+import { fitCustomerModels } from '../server/src/modules/analytics/clv/clv.service.ts';
 import { createStore } from '../server/src/modules/stores/stores.service.ts';
 import { createKantaYoga, type KantaYoga } from '../server/src/yoga.ts';
 import {
@@ -25,21 +26,20 @@ import {
 } from './analytics-data.ts';
 import { type BenchDatabase, machineLine, openPglite, openPostgres, printTable, progress, status } from './lib.ts';
 
-/**
- * The dashboard request. `__VARIABLES__`/`__ARGUMENTS__` become `period` (LAST_MONTH, or the last complete
- * month in the argument's shape) and `fresh` (when the field has a cache to skip), `__SELECTION__` every
- * argument-free field of the result to depth 3, all read from the schema at start; replace the selection
- * with a real page's when the dashboard's shape settles.
- */
-const DASHBOARD_QUERY = 'query Dashboard(__VARIABLES__) { dashboard(__ARGUMENTS__) { __SELECTION__ } }';
-/** Until `dashboard` exists: the retention chart and the NPS of the period, when those fields exist. */
-const CUSTOMER_METRICS_QUERY = `query Retention($range: DateRangeInput!) {
-  customerMetrics(range: $range, granularity: MONTH) { series(metric: RETENTION_RATE) { period value count } } }`;
-const SATISFACTION_QUERY = `query Nps($range: DateRangeInput!) {
-  satisfaction(type: NPS, range: $range) { total { value count } } }`;
+/** The dashboard a retailer's admin page asks for: every headline figure, trend, segment and churn band. */
+const DASHBOARD_QUERY = `query Dashboard($range: DateRangeInput!, $fresh: Boolean) {
+  dashboard(range: $range, fresh: $fresh) {
+    range { from to } previousRange { from to } granularity currency timeZone
+    kpis { metric value count marginOfError previousValue change higherIsBetter target { name value met } }
+    revenueTrend { period value count } activeCustomersTrend { period value count } npsTrend { period value count }
+    openCases overdueCases casesOpenedInRange
+    segments { segment customers } segmentsComputedAt
+    churnRisk { band customers predictedClv12 } modelFittedAt
+    computedAt cached
+  }
+}`;
 const VIEWER_QUERY = 'query Viewer { viewer { kind } }';
 
-const CLV_MODULE = '../server/src/modules/analytics/clv/clv.service.ts';
 const TARGET_MS = 500;
 const PGLITE_DEFAULT_LINES = 100_000;
 
@@ -50,10 +50,9 @@ December and weekend seasonality, 1–10 line baskets from a 2,000-product Zipf 
 ~8 % returned, ~2 % cancelled, ~10 % guest orders, surveys for ~15 % of sales and follow-up cases),
 bulk-inserts it into a fresh store on PGlite (in memory) and, when DATABASE_URL is set, on that PostgreSQL
 (private schema, dropped afterwards), then measures through yoga.fetch with the store's secret key:
-  - the admin dashboard(period: last complete month) query (or, until it exists, customerMetrics
-    RETENTION_RATE over the last 12 months and satisfaction NPS of the last month), p50/p95,
+  - the admin dashboard(range: last complete month) query, computed (fresh: true) and cached, p50/p95,
     against viewer { kind } (baseline: key + GraphQL with no analytics work)
-  - fitCustomerModels (CLV) on the generated store, when it exists
+  - fitCustomerModels (CLV) on the generated store
 
 Options:
   --customers N     registered customers (default 5000)
@@ -211,74 +210,6 @@ function poster(yoga: KantaYoga, key: string): Post {
   };
 }
 
-interface TypeRef {
-  kind: string;
-  name: string | null;
-  ofType: TypeRef | null;
-}
-interface FieldInfo {
-  name: string;
-  args: { name: string; type: TypeRef }[];
-  type: TypeRef;
-}
-interface TypeInfo {
-  name: string;
-  kind: string;
-  fields: FieldInfo[] | null;
-  inputFields: { name: string; type: TypeRef }[] | null;
-}
-
-const TYPE_REF = 'kind name ofType { kind name ofType { kind name ofType { kind name } } }';
-const INTROSPECTION = `{ __schema { queryType { name } types { name kind
-  fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } }
-  inputFields { name type { ${TYPE_REF} } } } } }`;
-
-function typeText(type: TypeRef): string {
-  if (type.kind === 'NON_NULL') return `${typeText(type.ofType!)}!`;
-  if (type.kind === 'LIST') return `[${typeText(type.ofType!)}]`;
-  return type.name!;
-}
-
-function namedType(type: TypeRef): TypeRef {
-  return type.ofType ? namedType(type.ofType) : type;
-}
-
-/** Every argument-free field of the type, objects expanded to `depth` levels. */
-function selectionOf(types: Map<string, TypeInfo>, typeName: string, depth: number): string {
-  const type = types.get(typeName);
-  if (!type?.fields) return '__typename';
-  const parts: string[] = [];
-  for (const field of type.fields) {
-    if (field.args.some((arg) => arg.type.kind === 'NON_NULL')) continue;
-    const inner = namedType(field.type);
-    if (inner.kind === 'SCALAR' || inner.kind === 'ENUM') parts.push(field.name);
-    else if (depth > 1 && (inner.kind === 'OBJECT' || inner.kind === 'INTERFACE' || inner.kind === 'UNION'))
-      parts.push(`${field.name} { ${selectionOf(types, inner.name!, depth - 1)} }`);
-  }
-  return parts.length > 0 ? parts.join(' ') : '__typename';
-}
-
-/** A value for the dashboard's `period` argument meaning the month [from, to). */
-function periodValue(types: Map<string, TypeInfo>, type: TypeRef, from: Date, to: Date): unknown {
-  const inner = namedType(type);
-  const input = types.get(inner.name!);
-  if (inner.kind === 'INPUT_OBJECT' && input?.inputFields) {
-    const value: Record<string, unknown> = {};
-    for (const field of input.inputFields) {
-      const fieldType = namedType(field.type);
-      if (/^(from|start)$/i.test(field.name)) value[field.name] = from.toISOString();
-      else if (/^(to|end)$/i.test(field.name)) value[field.name] = to.toISOString();
-      else if (/granularity/i.test(field.name)) value[field.name] = 'MONTH';
-      else if (fieldType.name === 'DateRangeInput')
-        value[field.name] = { from: from.toISOString(), to: to.toISOString() };
-      else if (field.type.kind === 'NON_NULL') value[field.name] = from.toISOString().slice(0, 10);
-    }
-    return value;
-  }
-  if (inner.kind === 'ENUM') return 'LAST_MONTH';
-  return from.toISOString().slice(0, 10);
-}
-
 interface Measured {
   label: string;
   query: string;
@@ -286,79 +217,34 @@ interface Measured {
   check: (body: { data?: any; errors?: any[] }) => boolean;
 }
 
-/** Which analytics queries this schema has, printed once. */
-async function plan(post: Post, month: { from: Date; to: Date }, year: { from: Date; to: Date }): Promise<Measured[]> {
-  const body = await post(INTROSPECTION);
-  const types = new Map<string, TypeInfo>((body.data.__schema.types as TypeInfo[]).map((type) => [type.name, type]));
-  const query = types.get(body.data.__schema.queryType.name)!;
-  const field = (name: string) => query.fields?.find((candidate) => candidate.name === name);
-  const ok = (body: { data?: any; errors?: any[] }) => !body.errors && body.data != null;
-  const dashboard = field('dashboard');
-  if (dashboard) {
-    const period = dashboard.args.find((arg) => arg.name === 'period');
-    const fresh = dashboard.args.find((arg) => arg.name === 'fresh');
-    const variables = [period ? `$period: ${typeText(period.type)}` : '', fresh ? '$fresh: Boolean' : ''].filter(
-      Boolean,
-    );
-    const argumentList = [period ? 'period: $period' : '', fresh ? 'fresh: $fresh' : ''].filter(Boolean);
-    const text = DASHBOARD_QUERY.replace('__SELECTION__', selectionOf(types, namedType(dashboard.type).name!, 3))
-      .replace('(__VARIABLES__)', variables.length ? `(${variables.join(', ')})` : '')
-      .replace('(__ARGUMENTS__)', argumentList.length ? `(${argumentList.join(', ')})` : '');
-    const periodVariable = period ? { period: periodValue(types, period.type, month.from, month.to) } : {};
-    status(`measuring for ${month.from.toISOString().slice(0, 7)}: ${text}`);
-    const measured: Measured[] = [
-      {
-        label: `dashboard (last complete month${fresh ? ', fresh: computed' : ''})`,
-        query: text,
-        variables: { ...periodVariable, ...(fresh ? { fresh: true } : {}) },
-        check: ok,
-      },
-    ];
-    if (fresh)
-      measured.push({
-        label: 'dashboard (last complete month, cached)',
-        query: text,
-        variables: { ...periodVariable, fresh: false },
-        check: ok,
-      });
-    return measured;
-  }
-  const measured: Measured[] = [];
-  const range = (value: { from: Date; to: Date }) => ({ from: value.from.toISOString(), to: value.to.toISOString() });
-  if (field('customerMetrics'))
-    measured.push({
-      label: 'customerMetrics RETENTION_RATE (12 months)',
-      query: CUSTOMER_METRICS_QUERY,
-      variables: { range: range(year) },
-      check: ok,
-    });
-  if (field('satisfaction'))
-    measured.push({
-      label: 'satisfaction NPS (last complete month)',
-      query: SATISFACTION_QUERY,
-      variables: { range: range(month) },
-      check: ok,
-    });
-  status(
-    `dashboard does not exist yet; measuring ${measured.length ? measured.map((item) => item.label).join(' and ') : 'nothing (no customerMetrics or satisfaction either)'}`,
-  );
-  return measured;
-}
-
 async function latency(db: Database, name: string, secretKey: string, requests: number, data: RetailData) {
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
   const yoga = createKantaYoga({ db, config, logger: silentLogger(), events: createDomainEvents(db, silentLogger()) });
   const post = poster(yoga, secretKey);
   const to = data.end;
-  const month = { from: new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1)), to };
-  const year = { from: new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 12, 1)), to };
+  const month = {
+    from: new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 1, 1)).toISOString(),
+    to: to.toISOString(),
+  };
+  const computed = (body: { data?: any; errors?: any[] }) => !body.errors && body.data?.dashboard?.kpis?.length > 0;
   const paths: Measured[] = [
     {
       label: 'viewer { kind } (baseline)',
       query: VIEWER_QUERY,
       check: (body) => body.data?.viewer?.kind === 'ADMIN',
     },
-    ...(await plan(post, month, year)),
+    {
+      label: 'dashboard (last complete month, fresh: computed)',
+      query: DASHBOARD_QUERY,
+      variables: { range: month, fresh: true },
+      check: computed,
+    },
+    {
+      label: 'dashboard (last complete month, cached)',
+      query: DASHBOARD_QUERY,
+      variables: { range: month, fresh: false },
+      check: computed,
+    },
   ];
   const results: LatencyResult[] = [];
   for (const path of paths) {
@@ -395,17 +281,10 @@ async function latency(db: Database, name: string, secretKey: string, requests: 
 }
 
 async function fit(db: Database, name: string, storeId: string): Promise<FitResult> {
-  // Loaded by a computed path: the CLV service is being written alongside this bench.
-  const modulePath: string = CLV_MODULE;
-  const clv = await import(modulePath).catch(() => null);
-  if (typeof clv?.fitCustomerModels !== 'function') {
-    status(`${name}: fitCustomerModels does not exist yet; CLV fit skipped`);
-    return { database: name, seconds: null, note: 'fitCustomerModels not found: skipped' };
-  }
   status(`${name}: fitting the CLV models`);
   const started = performance.now();
   try {
-    const outcome = await clv.fitCustomerModels(db.prisma, storeId);
+    const outcome = await fitCustomerModels(db.prisma, storeId);
     const seconds = (performance.now() - started) / 1000;
     const fitRow = await db.prisma.customerModelFit.findFirst({ where: { storeId }, orderBy: { fittedAt: 'desc' } });
     const predictions = await db.prisma.customerPrediction.count({ where: { storeId } });

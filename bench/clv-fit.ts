@@ -22,7 +22,7 @@ import {
   gammaGammaLogLikelihood,
 } from '../server/src/modules/analytics/clv/gamma-gamma.ts';
 import { predictedValue, probabilityAlive } from '../server/src/modules/analytics/clv/predict.ts';
-import { machineLine, mulberry32, printTable } from './lib.ts';
+import { betaSample, gammaSample, machineLine, mulberry32, printTable } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,31 +49,8 @@ const TRUE_BG: BgNbdParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const TRUE_GG: GammaGammaParams = { p: 6.25, q: 3.74, gamma: 15.44 };
 const random = mulberry32(seed);
 
-function normal(): number {
-  // Box–Muller; 1 − u keeps the logarithm finite.
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-/** Gamma(shape, rate) by Marsaglia–Tsang (shape < 1 boosted by U^(1/shape)). */
-function gamma(shape: number, rate: number): number {
-  if (shape < 1) return gamma(shape + 1, rate) * (1 - random()) ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = 1 - random();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return (d * v) / rate;
-  }
-}
-const beta = (a: number, b: number) => {
-  const x = gamma(a, 1);
-  return x / (x + gamma(b, 1));
-};
+const gamma = (shape: number, rate: number) => gammaSample(random, shape) / rate;
+const beta = (a: number, b: number) => betaSample(random, a, b);
 
 // Simulate: first purchase on a whole day of the first 12 weeks, observed to the end of week 39.
 const simulateStarted = performance.now();

@@ -89,3 +89,33 @@ export function printTable(header: string[], rows: string[][], numeric: Set<numb
   process.stdout.write(`\n${format(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}\n`);
   for (const row of rows) process.stdout.write(`${format(row)}\n`);
 }
+
+/** A standard normal draw (Box–Muller). */
+export function normalSample(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** A Gamma(shape, scale 1) draw by Marsaglia–Tsang (shape < 1 boosted by U^(1/shape)); divide by a rate. */
+export function gammaSample(random: () => number, shape: number): number {
+  if (shape < 1) return gammaSample(random, shape + 1) * random() ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normalSample(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** A Beta(a, b) draw from two gamma draws. */
+export function betaSample(random: () => number, a: number, b: number): number {
+  const x = gammaSample(random, a);
+  return x / (x + gammaSample(random, b));
+}

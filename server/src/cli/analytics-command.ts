@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { KantaConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { AnalyticsJobStep, AnalyticsJobsReport } from '../modules/analytics/jobs.service.ts';
+import { RFM_SEGMENTS, type RfmSegment } from '../modules/analytics/rfm.ts';
 import { CliError, instantOption, printJson, printTable, stepProgress, storeIdOption } from './output.ts';
 
 export interface AnalyticsCommandHelpers {
@@ -18,25 +19,11 @@ const STEP_LABELS: Record<AnalyticsJobStep, string> = {
   targets: 'targets',
 };
 
-const SEGMENTS = [
-  'CHAMPIONS',
-  'LOYAL',
-  'POTENTIAL_LOYALISTS',
-  'NEW',
-  'PROMISING',
-  'NEED_ATTENTION',
-  'ABOUT_TO_SLEEP',
-  'AT_RISK',
-  'CANNOT_LOSE',
-  'HIBERNATING',
-  'LOST',
-] as const;
-
-function segmentOption(value: string): (typeof SEGMENTS)[number] {
+function segmentOption(value: string): RfmSegment {
   const upper = value.toUpperCase().replace(/-/g, '_');
-  if (!(SEGMENTS as readonly string[]).includes(upper))
-    throw new InvalidArgumentError(`must be one of ${SEGMENTS.join(', ')}`);
-  return upper as (typeof SEGMENTS)[number];
+  if (!(RFM_SEGMENTS as readonly string[]).includes(upper))
+    throw new InvalidArgumentError(`must be one of ${RFM_SEGMENTS.join(', ')}`);
+  return upper as RfmSegment;
 }
 
 function printReport(report: AnalyticsJobsReport, now: Date): void {
@@ -144,45 +131,37 @@ export function registerAnalyticsCommands(program: Command, helpers: AnalyticsCo
         'segment) as CSV with --output.',
     )
     .requiredOption('--store <id>', 'the store', storeIdOption)
-    .option('--segment <name>', `only this segment (${SEGMENTS.join(', ')})`, segmentOption)
+    .option('--segment <name>', `only this segment (${RFM_SEGMENTS.join(', ')})`, segmentOption)
     .option('--output <file>', 'write the customers as CSV to this file ("-" for stdout)')
     .option('--now <iso>', 'score recency as of this instant (default: now)', instantOption)
     .option('--json', 'print the summary as JSON')
-    .action(
-      async (options: {
-        store: string;
-        segment?: (typeof SEGMENTS)[number];
-        output?: string;
-        now?: Date;
-        json?: boolean;
-      }) => {
-        const rfm = await import('../modules/analytics/rfm.service.ts');
-        const summary = await helpers.withDatabase(async (db) => {
-          await rfm.recomputeRfm(db.prisma, options.store, { now: options.now ?? new Date() });
-          if (options.output) {
-            const out: NodeJS.WritableStream =
-              options.output === '-' ? process.stdout : fs.createWriteStream(options.output);
-            let rows = 0;
-            for await (const chunk of rfm.exportRfmCsv(db.prisma, options.store, options.segment ?? null)) {
-              rows += chunk.rows;
-              if (!out.write(chunk.text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-            }
-            if (out !== process.stdout) await new Promise<void>((resolve) => out.end(() => resolve()));
-            process.stderr.write(`exported ${number.format(rows)} customer(s)\n`);
+    .action(async (options: { store: string; segment?: RfmSegment; output?: string; now?: Date; json?: boolean }) => {
+      const rfm = await import('../modules/analytics/rfm.service.ts');
+      const summary = await helpers.withDatabase(async (db) => {
+        await rfm.recomputeRfm(db.prisma, options.store, { now: options.now ?? new Date() });
+        if (options.output) {
+          const out: NodeJS.WritableStream =
+            options.output === '-' ? process.stdout : fs.createWriteStream(options.output);
+          let rows = 0;
+          for await (const chunk of rfm.exportRfmCsv(db.prisma, options.store, options.segment ?? null)) {
+            rows += chunk.rows;
+            if (!out.write(chunk.text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
           }
-          return rfm.rfmSummary(db.prisma, options.store);
-        });
-        if (options.output === '-') return;
-        if (options.json) printJson(summary);
-        else
-          printTable(summary.segments as unknown as Record<string, unknown>[], [
-            'segment',
-            'customers',
-            'share',
-            'avgDaysSinceLastPurchase',
-            'avgPurchases',
-            'avgNetSpent',
-          ]);
-      },
-    );
+          if (out !== process.stdout) await new Promise<void>((resolve) => out.end(() => resolve()));
+          process.stderr.write(`exported ${number.format(rows)} customer(s)\n`);
+        }
+        return rfm.rfmSummary(db.prisma, options.store);
+      });
+      if (options.output === '-') return;
+      if (options.json) printJson(summary);
+      else
+        printTable(summary.segments as unknown as Record<string, unknown>[], [
+          'segment',
+          'customers',
+          'share',
+          'avgDaysSinceLastPurchase',
+          'avgPurchases',
+          'avgNetSpent',
+        ]);
+    });
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerPrediction, fitCustomerModels, latestFit } from '../../src/modules/analytics/clv/clv.service.ts';
@@ -17,6 +18,8 @@ let app: TestApp;
 let storeId: string;
 
 beforeAll(async () => {
+  if (!fs.existsSync(FILE))
+    throw new Error(`the CDNOW sample is not at ${FILE}: this suite reads ../shared/data/cdnow/ beside the repository`);
   app = await createTestApp();
   const store = await app.createStore('CDNOW');
   storeId = store.id;

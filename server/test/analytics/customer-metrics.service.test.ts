@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../bench/lib.ts';
 import {
   type CustomerMetricSeries,
   comparisonStart,
@@ -20,23 +21,12 @@ let app: TestApp;
 let storeId: string;
 const TZ = 'America/New_York';
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeAll(async () => {
   app = await createTestApp();
   const store = await app.createStore('Random shop');
   storeId = store.id;
   await app.db.prisma.store.update({ where: { id: storeId }, data: { timezone: TZ } });
-  const rand = random(42);
+  const rand = mulberry32(42);
   const start = Date.parse('2025-11-01T00:00:00Z');
   const span = Date.parse('2026-06-01T00:00:00Z') - start;
   const sales: OrderInput[] = [];

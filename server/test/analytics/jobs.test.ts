@@ -7,6 +7,7 @@ import { registerAnalyticsCommands } from '../../src/cli/analytics-command.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { runAnalyticsJobs, startAnalyticsScheduler } from '../../src/modules/analytics/jobs.service.ts';
 import { recordOrders } from '../../src/modules/orders/orders.service.ts';
+import { captureOutput } from '../capture-output.ts';
 import { createTestApp, type TestApp } from '../harness.ts';
 
 /**
@@ -94,25 +95,10 @@ describe('runAnalyticsJobs', () => {
 });
 
 describe('kanta analytics', () => {
-  const capture = () => {
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    return {
-      text: () => out.join(''),
-      restore: () => {
-        spy.mockRestore();
-        err.mockRestore();
-      },
-    };
-  };
   const run = async (args: string[]) => {
     const program = new Command('kanta').exitOverride();
     registerAnalyticsCommands(program, { withDatabase: (action) => action(app.db, app.config) });
-    const output = capture();
+    const output = captureOutput();
     try {
       await program.parseAsync(args, { from: 'user' });
     } finally {

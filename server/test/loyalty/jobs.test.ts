@@ -10,6 +10,7 @@ import { updateProgram } from '../../src/modules/loyalty/program.service.ts';
 import type { ProgramRulesInput } from '../../src/modules/loyalty/program-rules.ts';
 import { startLoyaltyScheduler } from '../../src/modules/loyalty/scheduler.ts';
 import { type OrderInput, recordOrders } from '../../src/modules/orders/orders.service.ts';
+import { captureOutput } from '../capture-output.ts';
 import { createTestApp, type TestApp } from '../harness.ts';
 
 let app: TestApp;
@@ -167,21 +168,6 @@ describe('birthdays', () => {
 });
 
 describe('operations', () => {
-  const capture = () => {
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    return {
-      text: () => out.join(''),
-      restore: () => {
-        spy.mockRestore();
-        err.mockRestore();
-      },
-    };
-  };
   afterEach(() => {
     process.exitCode = undefined;
   });
@@ -192,7 +178,7 @@ describe('operations', () => {
     const program = new Command('kanta').exitOverride();
     registerLoyaltyCommands(program, { withDatabase: (action) => action(app.db, app.config) });
 
-    let output = capture();
+    let output = captureOutput();
     try {
       await program.parseAsync(['loyalty', 'jobs', '--store', storeId, '--json'], { from: 'user' });
     } finally {
@@ -200,7 +186,7 @@ describe('operations', () => {
     }
     expect(JSON.parse(output.text())).toMatchObject({ expiredLots: 1, expiredPoints: 20, expiredCodes: 0 });
 
-    output = capture();
+    output = captureOutput();
     try {
       await program.parseAsync(['loyalty', 'reconcile', '--store', storeId], { from: 'user' });
     } finally {
@@ -212,7 +198,7 @@ describe('operations', () => {
     // A tampered balance is reported, and the command fails.
     await app.db.prisma
       .$executeRaw`UPDATE "LoyaltyAccount" SET balance = balance + 7 WHERE "storeId" = ${storeId}::uuid`;
-    output = capture();
+    output = captureOutput();
     try {
       await program.parseAsync(['loyalty', 'reconcile', '--store', storeId, '--json'], { from: 'user' });
     } finally {

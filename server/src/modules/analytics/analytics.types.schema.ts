@@ -2,6 +2,7 @@ import { builder } from '../../builder.ts';
 import { clientError, InvalidInputError } from '../../errors.ts';
 import { ANALYTICS_METRICS, type SeriesPoint } from './metrics.ts';
 import { type DateRange, GRANULARITIES, validateRange } from './periods.ts';
+import { RFM_SEGMENTS } from './rfm.ts';
 
 /**
  * GraphQL types shared by the analytics API (every analytics field is admin-only): the period
@@ -27,19 +28,7 @@ export const ChurnRiskEnum = builder.enumType('ChurnRisk', {
 
 export const RfmSegmentEnum = builder.enumType('RfmSegment', {
   description: 'Named RFM segments from recency, frequency and monetary quintile scores (README: Segments).',
-  values: [
-    'CHAMPIONS',
-    'LOYAL',
-    'POTENTIAL_LOYALISTS',
-    'NEW',
-    'PROMISING',
-    'NEED_ATTENTION',
-    'ABOUT_TO_SLEEP',
-    'AT_RISK',
-    'CANNOT_LOSE',
-    'HIBERNATING',
-    'LOST',
-  ] as const,
+  values: RFM_SEGMENTS,
 });
 
 export const DateRangeInput = builder.inputType('DateRangeInput', {

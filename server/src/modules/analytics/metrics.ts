@@ -5,22 +5,12 @@ import type { Period } from './periods.ts';
  * percentages (0–100); NPS is −100…100; CSAT is the % of 4–5 answers; CES is the mean answer (1–7,
  * lower is better); money is in the store currency's minor units.
  */
-export const ANALYTICS_METRICS = [
-  // satisfaction (survey answers by answer time)
-  'NPS',
-  'CSAT',
-  'CES',
-  'RESPONSES',
-  // follow-up cases (by the time the case was opened)
-  'CASES_RESOLVED_IN_TIME',
-  'CASE_RESOLUTION_HOURS',
-  // sales (orders by order time, guests included)
-  'REVENUE',
-  'ORDERS',
-  'AVERAGE_ORDER_VALUE',
-  'DISCOUNTED_ORDER_SHARE',
-  'DISCOUNTED_REVENUE_SHARE',
-  // customers (registered customers only)
+/** Satisfaction, from survey answers by answer time. */
+export const SATISFACTION_METRICS = ['NPS', 'CSAT', 'CES', 'RESPONSES'] as const;
+/** Follow-up cases, by the time the case was opened (resolution hours: by resolution time). */
+export const CASE_METRICS = ['CASES_RESOLVED_IN_TIME', 'CASE_RESOLUTION_HOURS'] as const;
+/** Customers (registered only) and sales (orders by order time, guests included): customerMetricSeries. */
+export const CUSTOMER_METRICS = [
   'ACTIVE_CUSTOMERS',
   'NEW_CUSTOMERS',
   'RETURNING_CUSTOMERS',
@@ -30,7 +20,13 @@ export const ANALYTICS_METRICS = [
   'PURCHASE_FREQUENCY',
   'REVENUE_PER_CUSTOMER',
   'HISTORIC_CLV',
+  'REVENUE',
+  'ORDERS',
+  'AVERAGE_ORDER_VALUE',
+  'DISCOUNTED_ORDER_SHARE',
+  'DISCOUNTED_REVENUE_SHARE',
 ] as const;
+export const ANALYTICS_METRICS = [...SATISFACTION_METRICS, ...CASE_METRICS, ...CUSTOMER_METRICS] as const;
 export type AnalyticsMetric = (typeof ANALYTICS_METRICS)[number];
 
 /** Which way is good, for targets and for arrows on a dashboard. */

@@ -1,4 +1,6 @@
-import type { AnalyticsMetric } from './metrics.ts';
+import { CUSTOMER_METRICS } from './metrics.ts';
+
+export { CUSTOMER_METRICS };
 
 /**
  * Customer and sales metrics from per-period aggregate counts, pure. SQL counts (customer-metrics
@@ -6,23 +8,6 @@ import type { AnalyticsMetric } from './metrics.ts';
  * when the denominator is empty, and the `count` each value was computed from.
  */
 
-/** The metrics `customerMetricSeries` computes: sales (guests included) and customers (registered only). */
-export const CUSTOMER_METRICS = [
-  'ACTIVE_CUSTOMERS',
-  'NEW_CUSTOMERS',
-  'RETURNING_CUSTOMERS',
-  'RETENTION_RATE',
-  'CHURN_RATE',
-  'REPEAT_PURCHASE_RATE',
-  'PURCHASE_FREQUENCY',
-  'REVENUE_PER_CUSTOMER',
-  'HISTORIC_CLV',
-  'REVENUE',
-  'ORDERS',
-  'AVERAGE_ORDER_VALUE',
-  'DISCOUNTED_ORDER_SHARE',
-  'DISCOUNTED_REVENUE_SHARE',
-] as const satisfies readonly AnalyticsMetric[];
 export type CustomerMetric = (typeof CUSTOMER_METRICS)[number];
 
 export function isCustomerMetric(metric: string): metric is CustomerMetric {
