@@ -24,7 +24,16 @@ import {
   type RetailData,
   summarizeRetailData,
 } from './analytics-data.ts';
-import { type BenchDatabase, machineLine, openPglite, openPostgres, printTable, progress, status } from './lib.ts';
+import {
+  type BenchDatabase,
+  machineLine,
+  openPglite,
+  openPostgres,
+  percentile,
+  printTable,
+  progress,
+  status,
+} from './lib.ts';
 
 /** The dashboard a retailer's admin page asks for: every headline figure, trend, segment and churn band. */
 const DASHBOARD_QUERY = `query Dashboard($range: DateRangeInput!, $fresh: Boolean) {
@@ -102,10 +111,6 @@ function integer(name: string, value: string | undefined, min: number, max: numb
   if (!Number.isInteger(number) || number < min || number > max)
     throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   return number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
 async function insert(target: BenchDatabase, data: RetailData, concurrency: number) {

@@ -119,3 +119,8 @@ export function betaSample(random: () => number, a: number, b: number): number {
   const x = gammaSample(random, a);
   return x / (x + gammaSample(random, b));
 }
+
+/** The p-th percentile (0–100) of ascending `sorted` values, nearest-rank. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}

@@ -21,7 +21,16 @@ import { reconcile } from '../server/src/modules/loyalty/ledger.service.ts';
 import { updateProgram } from '../server/src/modules/loyalty/program.service.ts';
 import { createStore } from '../server/src/modules/stores/stores.service.ts';
 import { createKantaYoga } from '../server/src/yoga.ts';
-import { type BenchDatabase, machineLine, mulberry32, openPglite, openPostgres, printTable, status } from './lib.ts';
+import {
+  type BenchDatabase,
+  machineLine,
+  mulberry32,
+  openPglite,
+  openPostgres,
+  percentile,
+  printTable,
+  status,
+} from './lib.ts';
 
 const DEFAULT_FILE = path.resolve(import.meta.dirname, '../../shared/data/cdnow/CDNOW_sample.txt');
 
@@ -102,10 +111,6 @@ async function earning(target: BenchDatabase, file: string): Promise<{ result: E
 }
 
 type Store = Awaited<ReturnType<typeof createStore>>;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-}
 
 async function latency(target: BenchDatabase, store: Store, requests: number): Promise<LatencyResult[]> {
   const { db, name } = target;

@@ -33,6 +33,19 @@ export function clientError(message: string, code: string, extensions: Record<st
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
+/**
+ * Rethrows an InvalidInputError from a service as a BAD_USER_INPUT GraphQL error naming the field and
+ * the rule (for queries, which answer bad arguments with an error rather than a result union); any
+ * other error passes through unchanged.
+ */
+export function rethrowAsBadUserInput(error: unknown): never {
+  if (error instanceof InvalidInputError)
+    throw clientError(`Invalid input: ${error.field}: ${error.rule}`, 'BAD_USER_INPUT', {
+      issues: [{ field: error.field, message: error.rule }],
+    });
+  throw error;
+}
+
 export function assertNever(value: never): never {
   throw new Error(`unexpected value ${JSON.stringify(value)}`);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cohortMatrix, customerMetricSeries } from '../../src/modules/analytics/customer-metrics.service.ts';
+import { CUSTOMER_METRICS } from '../../src/modules/analytics/metrics.ts';
 import type { CreatedStore } from '../../src/modules/stores/stores.service.ts';
 import { createTestApp, type TestApp } from '../harness.ts';
 import { HELSINKI, seedCustomerMetricsStore } from './customer-metrics.fixture.ts';
@@ -43,22 +44,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const METRICS = [
-  'ACTIVE_CUSTOMERS',
-  'NEW_CUSTOMERS',
-  'RETURNING_CUSTOMERS',
-  'RETENTION_RATE',
-  'CHURN_RATE',
-  'REPEAT_PURCHASE_RATE',
-  'PURCHASE_FREQUENCY',
-  'REVENUE_PER_CUSTOMER',
-  'HISTORIC_CLV',
-  'REVENUE',
-  'ORDERS',
-  'AVERAGE_ORDER_VALUE',
-  'DISCOUNTED_ORDER_SHARE',
-  'DISCOUNTED_REVENUE_SHARE',
-] as const;
+const METRICS = CUSTOMER_METRICS;
 type Metric = (typeof METRICS)[number];
 
 const REPORT = `query($range: DateRangeInput!, $granularity: Granularity, $channel: OrderChannel, $location: String) {

@@ -1,9 +1,9 @@
 import { builder } from '../../builder.ts';
 import { storeIdOf } from '../../context.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, rethrowAsBadUserInput } from '../../errors.ts';
+import { storeTimeZone } from '../stores/stores.service.ts';
 import {
   AnalyticsMetricEnum,
-  badAnalyticsArgument,
   DateRangeInput,
   dateRangeArg,
   GranularityEnum,
@@ -140,7 +140,7 @@ builder.queryFields((t) => ({
         });
         return { ...result, metric: args.metric, computedAt: new Date() };
       } catch (error) {
-        badAnalyticsArgument(error);
+        rethrowAsBadUserInput(error);
       }
     },
   }),
@@ -163,14 +163,11 @@ builder.queryFields((t) => ({
             range: dateRangeArg(args.range),
             fresh: args.fresh ?? false,
           });
-        const store = await context.prisma.store.findUniqueOrThrow({
-          where: { id: storeId },
-          select: { timezone: true },
-        });
-        const { range, previous } = dashboardRange(args.period ?? 'LAST_30_DAYS', new Date(), store.timezone);
+        const timeZone = await storeTimeZone(context.prisma, storeId);
+        const { range, previous } = dashboardRange(args.period ?? 'LAST_30_DAYS', new Date(), timeZone);
         return await dashboard(context.prisma, storeId, { range, previous, fresh: args.fresh ?? false });
       } catch (error) {
-        badAnalyticsArgument(error);
+        rethrowAsBadUserInput(error);
       }
     },
   }),

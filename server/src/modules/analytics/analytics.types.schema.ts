@@ -1,5 +1,5 @@
 import { builder } from '../../builder.ts';
-import { clientError, InvalidInputError } from '../../errors.ts';
+
 import { ANALYTICS_METRICS, type SeriesPoint } from './metrics.ts';
 import { type DateRange, GRANULARITIES, validateRange } from './periods.ts';
 import { RFM_SEGMENTS } from './rfm.ts';
@@ -61,15 +61,3 @@ export const SeriesPointRef = builder.objectRef<SeriesPoint>('SeriesPoint').impl
     }),
   }),
 });
-
-/**
- * Rethrows an InvalidInputError from an analytics service as a BAD_USER_INPUT GraphQL error naming
- * the field and the rule (queries answer bad arguments with an error, not a result union).
- */
-export function badAnalyticsArgument(error: unknown): never {
-  if (error instanceof InvalidInputError)
-    throw clientError(`Invalid input: ${error.field}: ${error.rule}`, 'BAD_USER_INPUT', {
-      issues: [{ field: error.field, message: error.rule }],
-    });
-  throw error;
-}

@@ -1,9 +1,10 @@
 import type { PrismaClient } from '../../db/database.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
+import { storeTimeZone } from '../stores/stores.service.ts';
 import type { SeriesPoint } from './metrics.ts';
 import { type DateRange, type Granularity, periodsBetween } from './periods.ts';
-import { periodLabelSql, type Series, storeTimeZone, totalPoint } from './satisfaction.service.ts';
+import { periodLabelSql, type Series, totalPoint } from './satisfaction.service.ts';
 
 /**
  * Follow-up case metrics per period on the store's wall clock, in SQL.

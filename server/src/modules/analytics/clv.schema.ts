@@ -1,9 +1,9 @@
 import { builder } from '../../builder.ts';
 import { storeIdOf } from '../../context.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, rethrowAsBadUserInput } from '../../errors.ts';
 import type { CustomerModelFit } from '../../generated/prisma/client.ts';
 import { loadBatched } from '../../http/request-batch.ts';
-import { badAnalyticsArgument, ChurnRiskEnum } from './analytics.types.schema.ts';
+import { ChurnRiskEnum } from './analytics.types.schema.ts';
 import {
   type CustomerPredictionView,
   customerPredictions,
@@ -167,7 +167,7 @@ builder.prismaObjectFields('Customer', (t) => ({
       const options = { horizonDays: args.horizonDays ?? 90, discountRate: args.discountRate ?? 0.1 };
       return loadBatched(context, `prediction:${options.horizonDays}:${options.discountRate}`, customer.id, (ids) =>
         customerPredictions(context.prisma, storeIdOf(context), ids, options),
-      ).catch(badAnalyticsArgument);
+      ).catch(rethrowAsBadUserInput);
     },
   }),
 }));

@@ -1,10 +1,9 @@
 import { builder } from '../../builder.ts';
 import { storeIdOf } from '../../context.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, rethrowAsBadUserInput } from '../../errors.ts';
 import { OrderChannelEnum } from '../customers/customers.schema.ts';
 import {
   AnalyticsMetricEnum,
-  badAnalyticsArgument,
   DateRangeInput,
   dateRangeArg,
   GranularityEnum,
@@ -33,7 +32,7 @@ type Report = CustomerMetricSeries & { computedAt: Date };
 
 function customerMetric(metric: string): CustomerMetric {
   if (!isCustomerMetric(metric))
-    badAnalyticsArgument(
+    rethrowAsBadUserInput(
       new InvalidInputError('metric', 'is not a customer or sales metric; use satisfaction or metricSeries'),
     );
   return metric;
@@ -136,7 +135,7 @@ builder.queryFields((t) => ({
         });
         return { ...report, computedAt: new Date() };
       } catch (error) {
-        badAnalyticsArgument(error);
+        rethrowAsBadUserInput(error);
       }
     },
   }),
@@ -154,7 +153,7 @@ builder.queryFields((t) => ({
         from: args.from,
         to: args.to,
         months: args.months ?? 12,
-      }).catch(badAnalyticsArgument),
+      }).catch(rethrowAsBadUserInput),
   }),
   discountDependence: t.field({
     ...adminOnly,
@@ -164,7 +163,7 @@ builder.queryFields((t) => ({
       try {
         return await discountDependence(context.prisma, storeIdOf(context), dateRangeArg(args.range));
       } catch (error) {
-        badAnalyticsArgument(error);
+        rethrowAsBadUserInput(error);
       }
     },
   }),

@@ -1,11 +1,11 @@
 import { builder } from '../../builder.ts';
 import { storeIdOf } from '../../context.ts';
+import { rethrowAsBadUserInput } from '../../errors.ts';
 import { OrderChannelEnum } from '../customers/customers.schema.ts';
 import { countOverdueCases } from '../feedback/cases.service.ts';
 import { SurveyTypeEnum } from '../feedback/feedback.schema.ts';
 import type { SurveyType } from '../feedback/scores.ts';
 import {
-  badAnalyticsArgument,
   DateRangeInput,
   dateRangeArg,
   GranularityEnum,
@@ -107,7 +107,7 @@ const SatisfactionReportRef = builder.objectRef<ReportShape>('SatisfactionReport
             filter: report.filter,
           });
         } catch (error) {
-          badAnalyticsArgument(error);
+          rethrowAsBadUserInput(error);
         }
       },
     }),
@@ -190,7 +190,7 @@ builder.queryFields((t) => ({
         });
         return { ...series, type: args.type, storeId, range, filter, computedAt: new Date() };
       } catch (error) {
-        badAnalyticsArgument(error);
+        rethrowAsBadUserInput(error);
       }
     },
   }),
@@ -224,7 +224,7 @@ builder.queryFields((t) => ({
         ]);
         return { resolvedInTime, resolutionHours, withinHours, ...counts, overdue, computedAt: now };
       } catch (error) {
-        badAnalyticsArgument(error);
+        rethrowAsBadUserInput(error);
       }
     },
   }),

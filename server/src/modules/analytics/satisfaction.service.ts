@@ -1,8 +1,9 @@
 import type { PrismaClient } from '../../db/database.ts';
-import { InvalidInputError, isUuid, NotFoundError } from '../../errors.ts';
+import { InvalidInputError, isUuid } from '../../errors.ts';
 import { type OrderChannel, Prisma, type RfmSegment } from '../../generated/prisma/client.ts';
 import { customerListWhere } from '../customers/customers.service.ts';
 import type { SurveyType } from '../feedback/scores.ts';
+import { storeTimeZone } from '../stores/stores.service.ts';
 import { emptyPoint, type SeriesPoint } from './metrics.ts';
 import { type DateRange, type Granularity, type Period, periodsBetween, sqlTrunc, validateRange } from './periods.ts';
 import { type AnswerCounts, addCounts, estimateFor, NO_ANSWERS } from './satisfaction.ts';
@@ -74,13 +75,6 @@ export interface SatisfactionBreakdownRow {
   value: number | null;
   count: number;
   marginOfError: number | null;
-}
-
-/** The store's time zone (IANA name). */
-export async function storeTimeZone(db: Db, storeId: string): Promise<string> {
-  const store = await db.store.findFirst({ where: { id: storeId }, select: { timezone: true } });
-  if (!store) throw new NotFoundError('Store');
-  return store.timezone;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { builder } from '../../builder.ts';
 import { storeIdOf } from '../../context.ts';
-import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { InvalidInputError, NotFoundError, rethrowAsBadUserInput } from '../../errors.ts';
 import type { MetricTarget } from '../../generated/prisma/client.ts';
-import { AnalyticsMetricEnum, badAnalyticsArgument, GranularityEnum } from './analytics.types.schema.ts';
+import { AnalyticsMetricEnum, GranularityEnum } from './analytics.types.schema.ts';
 import { metricSeries } from './metrics.service.ts';
 import { type AnalyticsMetric, HIGHER_IS_BETTER } from './metrics.ts';
 import type { Granularity } from './periods.ts';
@@ -96,14 +96,14 @@ const MetricTargetRef = builder.objectRef<MetricTarget>('MetricTarget').implemen
       type: MetricTargetPeriodRef,
       description: 'The period containing now, so far (computed on request, not stored).',
       resolve: (target, _args, context) =>
-        currentTargetStatus(context.prisma, target.storeId, target, { metricSeries }).catch(badAnalyticsArgument),
+        currentTargetStatus(context.prisma, target.storeId, target, { metricSeries }).catch(rethrowAsBadUserInput),
     }),
     history: t.field({
       type: [MetricTargetResultRef],
       description: 'Stored results of completed periods, newest first.',
       args: { last: t.arg.int({ defaultValue: 6, description: '1–500.' }) },
       resolve: (target, { last }, context) =>
-        targetHistory(context.prisma, target.storeId, target.id, last ?? 6).catch(badAnalyticsArgument),
+        targetHistory(context.prisma, target.storeId, target.id, last ?? 6).catch(rethrowAsBadUserInput),
     }),
   }),
 });
@@ -214,7 +214,7 @@ builder.mutationFields((t) => ({
       'Judges every active target for its last completed period now and stores the results; emits metric.off_track the first time a period is stored off track.',
     resolve: async (_root, _args, context) => {
       const results = await evaluateTargets(context.prisma, storeIdOf(context), { metricSeries }).catch(
-        badAnalyticsArgument,
+        rethrowAsBadUserInput,
       );
       // Deliver metric.off_track now rather than at the dispatcher's next poll.
       if (results.some((result) => result.firstEvaluation && result.status === 'OFF_TRACK')) context.events.kick();

@@ -4,6 +4,7 @@ import { InvalidInputError, isUuid, NotFoundError } from '../../errors.ts';
 import { emit } from '../../events/events.ts';
 import type { MetricTarget, PrismaClient } from '../../generated/prisma/client.ts';
 import { isUniqueViolation, parseInput } from '../customers/customers.service.ts';
+import { storeTimeZone } from '../stores/stores.service.ts';
 import type { MetricSeriesFn } from './metrics.service.ts';
 import { ANALYTICS_METRICS, type AnalyticsMetric, type SeriesPoint } from './metrics.ts';
 import { GRANULARITIES, type Granularity, type Period, periodOf, previousPeriod } from './periods.ts';
@@ -102,6 +103,20 @@ function settle(target: TargetInput): Omit<TargetInput, 'withinHours'> & { withi
   return { ...target, withinHours: target.withinHours ?? DEFAULT_WITHIN_HOURS };
 }
 
+/** A valid target as its row's columns (settled: value in range, withinHours only where it applies). */
+function columns(target: TargetInput) {
+  const data = settle(target);
+  return {
+    name: data.name,
+    metric: data.metric,
+    comparator: data.comparator,
+    value: data.value,
+    granularity: data.granularity,
+    withinHours: data.withinHours,
+    active: data.active ?? true,
+  };
+}
+
 function nameTaken(error: unknown): never {
   if (isUniqueViolation(error)) throw new InvalidInputError('name', 'is already used by another target');
   throw error;
@@ -115,21 +130,7 @@ function idOf(id: string): string {
 /** Creates a target. Throws InvalidInputError naming the field ("name", "value", …). */
 export async function createTarget(prisma: PrismaClient, storeId: string, input: unknown): Promise<MetricTarget> {
   const parsed = parseInput(createSchema, input);
-  const data = settle(parsed);
-  return prisma.metricTarget
-    .create({
-      data: {
-        storeId,
-        name: data.name,
-        metric: data.metric,
-        comparator: data.comparator,
-        value: data.value,
-        granularity: data.granularity,
-        withinHours: data.withinHours,
-        active: data.active ?? true,
-      },
-    })
-    .catch(nameTaken);
+  return prisma.metricTarget.create({ data: { storeId, ...columns(parsed) } }).catch(nameTaken);
 }
 
 /**
@@ -155,20 +156,8 @@ export async function updateTarget(
     withinHours: patch.withinHours !== undefined ? patch.withinHours : metricChanged ? null : current.withinHours,
     active: patch.active ?? current.active,
   };
-  const data = settle(merged);
   const updated = await prisma.metricTarget
-    .updateMany({
-      where: { id: current.id, storeId },
-      data: {
-        name: data.name,
-        metric: data.metric,
-        comparator: data.comparator,
-        value: data.value,
-        granularity: data.granularity,
-        withinHours: data.withinHours,
-        active: data.active ?? true,
-      },
-    })
+    .updateMany({ where: { id: current.id, storeId }, data: columns(merged) })
     .catch(nameTaken);
   if (updated.count === 0) throw new NotFoundError('Metric target');
   return prisma.metricTarget.findFirstOrThrow({ where: { id: current.id, storeId } });
@@ -225,11 +214,6 @@ export interface EvaluateOptions {
   now?: Date;
   /** The metric registry (`metricSeries` from metrics.service.ts); injected so tests can pass a fake. */
   metricSeries: MetricSeriesFn;
-}
-
-async function storeTimeZone(prisma: PrismaClient, storeId: string): Promise<string> {
-  const store = await prisma.store.findUnique({ where: { id: storeId }, select: { timezone: true } });
-  return store?.timezone ?? 'UTC';
 }
 
 /** The metric over one period (the point of that period, else the range total). */

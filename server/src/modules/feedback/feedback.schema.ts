@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../builder.ts';
 import { type KantaContext, storeIdOf } from '../../context.ts';
 import { ErrorInterface } from '../../errors.schema.ts';
-import { clientError, InvalidInputError, isUuid, NotFoundError } from '../../errors.ts';
+import { InvalidInputError, isUuid, NotFoundError, rethrowAsBadUserInput } from '../../errors.ts';
 import type { FeedbackReceivedMessage } from '../../events/pubsub.ts';
 import type { Prisma, Survey } from '../../generated/prisma/client.ts';
 import { OrderChannelEnum } from '../customers/customers.schema.ts';
@@ -776,7 +776,7 @@ builder.prismaObjectFields('Product', (t) => ({
         withPhotos: args.withPhotos ?? null,
         first: args.first ?? null,
         after: args.after ?? null,
-      }).catch(badArgument);
+      }).catch(rethrowAsBadUserInput);
     },
   }),
   jsonLd: t.field({
@@ -853,18 +853,10 @@ builder.subscriptionField('feedbackReceived', (t) =>
 // Lists
 
 /** A service's refusal of a filter or page argument, as the validation plugin words bad arguments. */
-function badArgument(error: unknown): never {
-  if (error instanceof InvalidInputError)
-    throw clientError(`Invalid input: ${error.field}: ${error.rule}`, 'BAD_USER_INPUT', {
-      issues: [{ field: error.field, message: error.rule }],
-    });
-  throw error;
-}
-
 /** The services page forward only: `last` / `before` would silently give the first page. */
 function forwardOnly(args: { last?: number | null; before?: string | null }): void {
   if (args.last != null || args.before != null)
-    badArgument(
+    rethrowAsBadUserInput(
       new InvalidInputError(args.last != null ? 'last' : 'before', 'is not supported: page with first and after'),
     );
 }
@@ -1041,7 +1033,7 @@ builder.queryFields((t) => ({
       const page = await listResponses(context.prisma, storeIdOf(context), filter, {
         first: args.first ?? null,
         after: args.after ?? null,
-      }).catch(badArgument);
+      }).catch(rethrowAsBadUserInput);
       return connectionOf(page);
     },
   }),
@@ -1103,7 +1095,7 @@ builder.queryFields((t) => ({
       const page = await listCases(context.prisma, storeIdOf(context), filter, {
         first: args.first,
         after: args.after,
-      }).catch(badArgument);
+      }).catch(rethrowAsBadUserInput);
       return connectionOf(page);
     },
   }),
@@ -1142,7 +1134,7 @@ builder.queryFields((t) => ({
         sort: args.sort ?? null,
         first: args.first ?? null,
         after: args.after ?? null,
-      }).catch(badArgument);
+      }).catch(rethrowAsBadUserInput);
     },
   }),
   reviewModerationQueue: t.connection({
@@ -1154,7 +1146,7 @@ builder.queryFields((t) => ({
       return moderationQueue(context.prisma, storeIdOf(context), {
         first: args.first ?? null,
         after: args.after ?? null,
-      }).catch(badArgument);
+      }).catch(rethrowAsBadUserInput);
     },
   }),
 }));
@@ -1163,7 +1155,7 @@ function checkLocaleArgument(locale: string | null | undefined): string | undefi
   try {
     return checkLocale('locale', locale);
   } catch (error) {
-    badArgument(error);
+    rethrowAsBadUserInput(error);
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { generateKey, type KeyKind } from '../../auth/keys.ts';
 import type { PrismaClient } from '../../db/database.ts';
 import { InvalidInputError, isUuid, NotFoundError } from '../../errors.ts';
+import type { Prisma as PrismaNamespace } from '../../generated/prisma/client.ts';
 import {
   apiKeyName,
   type CreateStoreInput,
@@ -97,4 +98,14 @@ export async function revokeApiKey(prisma: Prisma, storeId: string, apiKeyId: st
     data: { revokedAt: new Date() },
   });
   return key.id;
+}
+
+/** The store's IANA time zone, read now (for calendar periods on the store's wall clock). */
+export async function storeTimeZone(
+  db: Pick<PrismaClient | PrismaNamespace.TransactionClient, 'store'>,
+  storeId: string,
+): Promise<string> {
+  const store = await db.store.findFirst({ where: { id: storeId }, select: { timezone: true } });
+  if (!store) throw new NotFoundError('Store');
+  return store.timezone;
 }
