@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       loyaltyJobsMinutes: 15,
       feedbackJobsMinutes: 5,
       analyticsJobsMinutes: 60,
+      recsJobsMinutes: 15,
+      recsFullRebuildHours: 24,
       modelRefitHours: 24,
     });
   });

@@ -68,6 +68,10 @@ export const environmentSchema = z.object({
   KANTA_ANALYTICS_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(60)),
   /** Hours after which the analytics jobs refit a store's purchase and spend models. */
   KANTA_MODEL_REFIT_HOURS: z.preprocess(emptyToUndefined, positiveInt(8_760).default(24)),
+  /** Minutes between recommendation model builds (incremental, full when the last full one is old); 0: off. */
+  KANTA_RECS_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(15)),
+  /** Hours after which the recommendation jobs rebuild a store's models from scratch. */
+  KANTA_RECS_FULL_REBUILD_HOURS: z.preprocess(emptyToUndefined, positiveInt(8_760).default(24)),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -92,6 +96,10 @@ export interface KantaConfig {
   analyticsJobsMinutes: number;
   /** Hours after which a store's models are refitted. */
   modelRefitHours: number;
+  /** Minutes between recommendation model builds; 0: off. */
+  recsJobsMinutes: number;
+  /** Hours after which a store's recommendation models are rebuilt in full. */
+  recsFullRebuildHours: number;
 }
 
 export class ConfigError extends Error {
@@ -142,5 +150,7 @@ export function loadConfig(
     feedbackJobsMinutes: e.KANTA_FEEDBACK_JOBS_MINUTES,
     analyticsJobsMinutes: e.KANTA_ANALYTICS_JOBS_MINUTES,
     modelRefitHours: e.KANTA_MODEL_REFIT_HOURS,
+    recsJobsMinutes: e.KANTA_RECS_JOBS_MINUTES,
+    recsFullRebuildHours: e.KANTA_RECS_FULL_REBUILD_HOURS,
   };
 }

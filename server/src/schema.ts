@@ -15,6 +15,9 @@ import './modules/analytics/clv.schema.ts';
 import './modules/analytics/segments.schema.ts';
 import './modules/analytics/targets.schema.ts';
 import './modules/analytics/analytics.schema.ts';
+import './modules/recommendations/recommendations.schema.ts';
+import './modules/recommendations/recommendation-events.schema.ts';
+import './modules/recommendations/recommendation-builds.schema.ts';
 
 // Live updates (over SSE); like the other roots, every field needs a key unless it says otherwise.
 builder.subscriptionType({ authScopes: { store: true } });

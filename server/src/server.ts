@@ -11,6 +11,7 @@ import { startAnalyticsScheduler } from './modules/analytics/jobs.service.ts';
 import { demoKeysFile, seedDemo } from './modules/demo/demo.service.ts';
 import { startFeedbackScheduler } from './modules/feedback/feedback.jobs.ts';
 import { startLoyaltyScheduler } from './modules/loyalty/scheduler.ts';
+import { startRecommendationScheduler } from './modules/recommendations/jobs.service.ts';
 import { createKantaYoga } from './yoga.ts';
 
 export interface RunningServer {
@@ -62,6 +63,14 @@ export async function startServer(options: {
           logger,
           intervalMs: config.analyticsJobsMinutes * 60_000,
           refitHours: config.modelRefitHours,
+        })
+      : undefined,
+    config.recsJobsMinutes > 0
+      ? startRecommendationScheduler({
+          db,
+          logger,
+          intervalMs: config.recsJobsMinutes * 60_000,
+          fullRebuildHours: config.recsFullRebuildHours,
         })
       : undefined,
   ];

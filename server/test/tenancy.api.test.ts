@@ -13,6 +13,9 @@ import { feedbackCases } from './tenancy/feedback.cases.ts';
 import { loyaltyCases } from './tenancy/loyalty.cases.ts';
 import { orderCases } from './tenancy/orders.cases.ts';
 import { productCases } from './tenancy/products.cases.ts';
+import { recommendationBuildsCases } from './tenancy/recommendation-builds.cases.ts';
+import { recommendationEventsCases } from './tenancy/recommendation-events.cases.ts';
+import { recommendationsCases } from './tenancy/recommendations.cases.ts';
 import { storeCases } from './tenancy/stores.cases.ts';
 import type { TenancyCases } from './tenancy/types.ts';
 import { webhookCases } from './tenancy/webhooks.cases.ts';
@@ -32,6 +35,9 @@ const moduleCases: TenancyCases[] = [
   segmentsCases,
   targetsCases,
   dashboardCases,
+  recommendationsCases,
+  recommendationEventsCases,
+  recommendationBuildsCases,
 ];
 
 /**

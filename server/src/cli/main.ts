@@ -8,6 +8,7 @@ import { registerAnalyticsCommands } from './analytics-command.ts';
 import { registerFeedbackCommands } from './feedback-command.ts';
 import { registerImportCommands } from './import-command.ts';
 import { registerLoyaltyCommands } from './loyalty-command.ts';
+import { registerRecsCommands } from './recs-command.ts';
 import { CliError, printJson, printTable } from './output.ts';
 import { registerWebhookCommands } from './webhooks-command.ts';
 
@@ -288,6 +289,7 @@ registerLoyaltyCommands(program, { withDatabase });
 
 registerFeedbackCommands(program, { withDatabase });
 registerAnalyticsCommands(program, { withDatabase });
+registerRecsCommands(program, { withDatabase });
 
 try {
   await program.parseAsync(process.argv);

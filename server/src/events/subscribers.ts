@@ -5,6 +5,7 @@ import { registerCaseSubscribers } from '../modules/feedback/cases.service.ts';
 import { registerFeedbackSubscribers } from '../modules/feedback/feedback.subscribers.ts';
 import { registerReviewSubscribers } from '../modules/feedback/reviews.service.ts';
 import { registerLoyaltySubscribers } from '../modules/loyalty/loyalty.subscribers.ts';
+import { registerRecommendationSubscribers } from '../modules/recommendations/recommendations.subscribers.ts';
 import { DomainEvents } from './events.ts';
 import { createMemoryPubSub, type KantaPubSub, loyaltyTopic, shopperIdentityTopic } from './pubsub.ts';
 
@@ -72,6 +73,7 @@ export function createDomainEvents(db: Database, logger: Logger, pubsub?: KantaP
   registerFeedbackSubscribers(events);
   registerCaseSubscribers(events);
   registerReviewSubscribers(events);
+  registerRecommendationSubscribers(events);
   registerLiveSubscribers(events, live);
   return events;
 }

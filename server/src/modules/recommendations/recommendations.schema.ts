@@ -1,0 +1,2 @@
+// Placeholder: filled in by the recommendations work (issue 7).
+export {};

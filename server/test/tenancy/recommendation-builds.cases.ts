@@ -1,0 +1,4 @@
+import type { TenancyCases } from './types.ts';
+
+/** Placeholder (issue 7). */
+export const recommendationBuildsCases: TenancyCases = () => ({});
