@@ -228,6 +228,9 @@ describe.concurrent('kanta CLI', () => {
       ['analytics', 'jobs'],
       ['analytics', 'fit'],
       ['analytics', 'segments'],
+      ['recs'],
+      ['recs', 'rebuild'],
+      ['recs', 'evaluate'],
     ];
     // No database is involved: --help must not need one (and must not create .kanta/data).
     const dir = tempDataDir();

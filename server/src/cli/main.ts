@@ -8,8 +8,8 @@ import { registerAnalyticsCommands } from './analytics-command.ts';
 import { registerFeedbackCommands } from './feedback-command.ts';
 import { registerImportCommands } from './import-command.ts';
 import { registerLoyaltyCommands } from './loyalty-command.ts';
-import { registerRecsCommands } from './recs-command.ts';
 import { CliError, printJson, printTable } from './output.ts';
+import { registerRecsCommands } from './recs-command.ts';
 import { registerWebhookCommands } from './webhooks-command.ts';
 
 // Commands import what they need when they run: `--help` and small commands stay fast, and only

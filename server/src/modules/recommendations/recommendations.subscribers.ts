@@ -1,4 +1,27 @@
 import type { DomainEvents } from '../../events/events.ts';
+import { attributeOrders, removeOrderAttributions } from './tracking.service.ts';
+// Side effect at module load: the recommendations section of customer export, erasure and merge.
+import './recommendations.participant.ts';
 
-/** Placeholder: attribution of orders to recommendation clicks (issue 7). */
-export function registerRecommendationSubscribers(_events: DomainEvents): void {}
+/**
+ * Attribution follows orders (after commit, retried, idempotent through the (orderId, sku) key): a
+ * sale of a known customer is credited to their recent recommendation clicks; a cancelled order loses
+ * its credits.
+ */
+export function registerRecommendationSubscribers(events: DomainEvents): void {
+  // In batches: a bulk import delivers thousands of orders, and one statement pair per store and
+  // batch instead of per order keeps attribution cheap.
+  events.subscribeBatch('order.recorded', 'recommendations.attribution', async (batch, prisma) => {
+    const sales = new Map<string, string[]>();
+    for (const { storeId, payload } of batch)
+      if (payload.kind === 'SALE' && payload.customerId) {
+        const orderIds = sales.get(storeId);
+        if (orderIds) orderIds.push(payload.orderId);
+        else sales.set(storeId, [payload.orderId]);
+      }
+    for (const [storeId, orderIds] of sales) await attributeOrders(prisma, storeId, orderIds);
+  });
+  events.subscribe('order.cancelled', 'recommendations.attribution', async ({ storeId, payload }, prisma) => {
+    await removeOrderAttributions(prisma, storeId, payload.orderId);
+  });
+}
