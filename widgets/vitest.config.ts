@@ -19,9 +19,26 @@ const emulateMedia: BrowserCommand<[EmulateMediaOptions]> = async (context, opti
 // a real layout engine.
 export default defineProject({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // As in the build (scripts/build.mjs): urql's development checks reject persisted documents, which
+  // carry only an id, not the operation's definition.
+  define: {
+    'process.env.NODE_ENV': JSON.stringify('production'),
+  },
+  // As in the build: urql without the GraphQL parser and printer (persisted documents only).
+  resolve: {
+    alias: [
+      {
+        find: /^@0no-co\/graphql\.web$/,
+        replacement: fileURLToPath(new URL('./src/internal/graphql-web-shim.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     name: 'widgets',
     include: ['src/**/*.test.ts'],
+    // A real Kanta server (PGlite, or TEST_DATABASE_URL's PostgreSQL) for the widgets to talk to.
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 20_000,
     browser: {
       enabled: true,
       headless: true,

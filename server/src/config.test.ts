@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       analyticsJobsMinutes: 60,
       recsJobsMinutes: 15,
       recsFullRebuildHours: 24,
+      storefrontOperations: 'persisted',
       modelRefitHours: 24,
     });
   });
@@ -116,6 +117,13 @@ describe('loadConfig', () => {
       expect(error.message).not.toContain('db.internal');
     },
   );
+
+  it('KANTA_STOREFRONT_OPERATIONS is persisted (default) or any, nothing else', () => {
+    expect(loadConfig({ KANTA_STOREFRONT_OPERATIONS: 'any' }).storefrontOperations).toBe('any');
+    const error = configError({ KANTA_STOREFRONT_OPERATIONS: 'all' });
+    expect(error.variable).toBe('KANTA_STOREFRONT_OPERATIONS');
+    expect(error.message).toContain('"all"');
+  });
 
   it('reports the first bad variable when several are wrong', () => {
     // Only one line is printed, so it must name a variable that is actually wrong.

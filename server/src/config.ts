@@ -72,6 +72,8 @@ export const environmentSchema = z.object({
   KANTA_RECS_JOBS_MINUTES: z.preprocess(emptyToUndefined, minutes.default(15)),
   /** Hours after which the recommendation jobs rebuild a store's models from scratch. */
   KANTA_RECS_FULL_REBUILD_HOURS: z.preprocess(emptyToUndefined, positiveInt(8_760).default(24)),
+  /** What publishable keys may run: `persisted` (the widget operations in schema/operations) or `any` document. */
+  KANTA_STOREFRONT_OPERATIONS: z.preprocess(emptyToUndefined, z.enum(['persisted', 'any']).default('persisted')),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -100,6 +102,8 @@ export interface KantaConfig {
   recsJobsMinutes: number;
   /** Hours after which a store's recommendation models are rebuilt in full. */
   recsFullRebuildHours: number;
+  /** `persisted`: publishable keys run only the persisted widget operations; `any`: any document. */
+  storefrontOperations: 'persisted' | 'any';
 }
 
 export class ConfigError extends Error {
@@ -152,5 +156,6 @@ export function loadConfig(
     modelRefitHours: e.KANTA_MODEL_REFIT_HOURS,
     recsJobsMinutes: e.KANTA_RECS_JOBS_MINUTES,
     recsFullRebuildHours: e.KANTA_RECS_FULL_REBUILD_HOURS,
+    storefrontOperations: e.KANTA_STOREFRONT_OPERATIONS,
   };
 }

@@ -8,6 +8,7 @@ import './modules/webhooks/webhooks.schema.ts';
 import './modules/customers/me.schema.ts';
 import './modules/loyalty/loyalty.schema.ts';
 import './modules/feedback/feedback.schema.ts';
+import './modules/feedback/review-eligibility.schema.ts';
 import './modules/analytics/analytics.types.schema.ts';
 import './modules/analytics/satisfaction.schema.ts';
 import './modules/analytics/customer-metrics.schema.ts';

@@ -14,9 +14,17 @@ import { useAdminOnlyIntrospection } from './http/introspection.ts';
 import { usePageSizeLimit } from './http/page-size.ts';
 import { requestStateOf } from './http/request-context.ts';
 import { useStaticFiles } from './http/static.ts';
+import { loadPersistedOperations, useTrustedDocuments } from './http/trusted-documents.ts';
 import type { Logger } from './logger.ts';
 import { useOrderWebhooks } from './modules/webhooks/webhooks-http.ts';
 import { schema } from './schema.ts';
+
+let persisted: ReadonlyMap<string, string> | undefined;
+/** The persisted widget operations, read once per process. */
+function persistedOperations(): ReadonlyMap<string, string> {
+  persisted ??= loadPersistedOperations();
+  return persisted;
+}
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -147,13 +155,14 @@ export function createKantaYoga(options: KantaYogaOptions): KantaYoga {
         },
       },
       useHealthChecks(db),
-      useStaticFiles({ demo: options.demo }),
+      useStaticFiles({ demo: options.demo && { ...options.demo, prisma: db.prisma } }),
       useOrderWebhooks({ db, logger, events }),
       useKantaAuth({ resolver, graphqlEndpoint: GRAPHQL_ENDPOINT, logger }),
       // Requests carrying our auth headers are never "simple" requests, so they cannot be forged by
       // a plain HTML form; anything else must show a header a form cannot set.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization', 'x-kanta-customer'] }),
       useAdminOnlyIntrospection(),
+      useTrustedDocuments({ operations: persistedOperations(), storefront: config.storefrontOperations }),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
         maxAliases: { n: limits.maxAliases, allowList: [] },

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { loadPersistedOperations } from '../src/http/trusted-documents.ts';
 import {
   childEnv,
   cliJson,
@@ -407,8 +408,13 @@ describe.concurrent('kanta CLI', () => {
     expect(JSON.stringify(asBeta.body)).not.toContain(alpha.id);
     expect(JSON.stringify(asBeta.body)).not.toContain('Alpha');
 
-    const storefront = await graphql(server.url, '{ storefront { name } }', alpha.publishableKey);
-    expect(storefront.body).toEqual({ data: { storefront: { name: 'Alpha' } } });
+    // A storefront key runs the persisted widget operations, and only those (the production default).
+    const storefrontId = [...loadPersistedOperations().keys()].find((id) => id.startsWith('KantaStorefront:'))!;
+    const storefront = await graphql(server.url, { documentId: storefrontId }, alpha.publishableKey);
+    expect(storefront.body).toEqual({ data: { storefront: { name: 'Alpha', defaultLocale: 'en' } } });
+    const ownDocument = await graphql(server.url, '{ storefront { name } }', alpha.publishableKey);
+    expect(ownDocument.status).toBe(403);
+    expect(ownDocument.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_DOCUMENT_REQUIRED');
 
     const anonymous = await graphql(server.url, '{ store { id name } }');
     expect(anonymous.body.data?.store ?? null).toBeNull();

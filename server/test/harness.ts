@@ -44,7 +44,9 @@ export async function openTestDatabase(): Promise<Database> {
 }
 
 export function testConfig(overrides: Partial<KantaConfig> = {}): KantaConfig {
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
+  // Server tests send their own documents with publishable keys; the persisted-only default is
+  // tested on its own (trusted-documents.api.test.ts) and by the widget tests.
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), storefrontOperations: 'any', ...overrides };
 }
 
 export interface GraphQLResponse<T = Record<string, any>> {

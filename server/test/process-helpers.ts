@@ -265,11 +265,16 @@ export interface GraphQLResult {
 }
 
 /** POSTs a GraphQL query, with `Authorization: Bearer <key>` when a key is given. */
-export async function graphql(url: string, query: string, key?: string): Promise<GraphQLResult> {
+/** POSTs a document (`query`, text) or a persisted operation (`{ documentId }`) to a running server. */
+export async function graphql(
+  url: string,
+  query: string | { documentId: string },
+  key?: string,
+): Promise<GraphQLResult> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify(typeof query === 'string' ? { query } : query),
     signal: AbortSignal.timeout(20_000),
   });
   const text = await response.text();

@@ -1,8 +1,14 @@
+import type { Client } from '@urql/core';
 import { describe, expect, test } from 'vitest';
-import { createKantaClient, runQuery } from './client.ts';
+import { createKantaClient } from './client.ts';
+import { KantaStorefront } from './generated/operations.ts';
+import { KantaApi, KantaApiError } from './internal/api.ts';
 import { abortable, deferred, fakeFetch, graphqlResponse } from './testing/widget-testing.ts';
 
-const query = 'query KantaStorefront { storefront { name defaultLocale } }';
+// Widgets send persisted operations only: an id, never GraphQL text.
+const query = KantaStorefront;
+const runQuery = (client: Client, operation: typeof query, variables: Record<string, unknown>, signal: AbortSignal) =>
+  new KantaApi(client).query(operation, variables, signal);
 const ok = () => graphqlResponse({ data: { storefront: { name: 'Shop', defaultLocale: 'en' } } });
 
 describe('createKantaClient', () => {
@@ -23,7 +29,8 @@ describe('createKantaClient', () => {
     expect(request?.headers.get('authorization')).toBe('Bearer pk_live_1');
     expect(request?.headers.get('content-type')).toBe('application/json');
     expect(request?.headers.has('x-kanta-customer')).toBe(false);
-    expect(request?.body.query).toContain('storefront');
+    expect(request?.body.query).toBeUndefined();
+    expect(request?.body.documentId).toBe(KantaStorefront.documentId);
   });
 
   test('sends X-Kanta-Customer when a customer token is set', async () => {
@@ -58,12 +65,33 @@ describe('createKantaClient', () => {
   });
 });
 
-describe('runQuery', () => {
-  test('rejects with the GraphQL errors', async () => {
-    const api = fakeFetch(() => graphqlResponse({ errors: [{ message: 'Unknown publishable key' }] }));
+describe('KantaApi', () => {
+  test('rejects with a KantaApiError carrying the GraphQL message and codes', async () => {
+    const api = fakeFetch(() =>
+      graphqlResponse(
+        { errors: [{ message: 'Unknown publishable key', extensions: { code: 'UNAUTHENTICATED' } }] },
+        401,
+      ),
+    );
     const client = createKantaClient({ endpoint: '/graphql', publishableKey: 'pk', fetch: api.fetch });
 
-    await expect(runQuery(client, query, {}, new AbortController().signal)).rejects.toThrow('Unknown publishable key');
+    const error = (await runQuery(client, query, {}, new AbortController().signal).catch(
+      (caught: unknown) => caught,
+    )) as KantaApiError;
+    expect(error).toBeInstanceOf(KantaApiError);
+    expect(error.message).toContain('Unknown publishable key');
+    expect(error.codes).toEqual(['UNAUTHENTICATED']);
+    expect(error.network).toBe(false);
+  });
+
+  test('a network failure is a KantaApiError with network set', async () => {
+    const api = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    const client = createKantaClient({ endpoint: '/graphql', publishableKey: 'pk', fetch: api.fetch });
+    const error = (await runQuery(client, query, {}, new AbortController().signal).catch(
+      (caught: unknown) => caught,
+    )) as KantaApiError;
+    expect(error).toBeInstanceOf(KantaApiError);
+    expect(error.network).toBe(true);
   });
 
   test('aborting rejects at once and cancels the HTTP request', async () => {

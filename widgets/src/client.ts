@@ -1,4 +1,4 @@
-import { type AnyVariables, Client, type DocumentInput, fetchExchange } from '@urql/core';
+import { Client, fetchExchange } from '@urql/core';
 
 export interface KantaClientOptions {
   /** Absolute or page-relative URL of the Kanta GraphQL endpoint. */
@@ -18,7 +18,8 @@ export interface KantaClientOptions {
 /**
  * Creates the GraphQL client every Kanta widget uses.
  *
- * Requests are plain `fetch` POSTs; subscriptions are not supported yet.
+ * Requests are plain `fetch` POSTs; subscriptions stream over the same fetch
+ * as Server-Sent Events (`Accept: text/event-stream`), which graphql-yoga speaks.
  */
 export function createKantaClient(options: KantaClientOptions): Client {
   const { endpoint, publishableKey, customerToken } = options;
@@ -31,7 +32,8 @@ export function createKantaClient(options: KantaClientOptions): Client {
     // Always POST: every request carries an Authorization header (so CORS
     // preflights anyway), and POST keeps keys out of URLs and server logs.
     preferGetMethod: false,
-    fetch: options.fetch,
+    fetchSubscriptions: true,
+    fetch: cancellable(options.fetch),
     fetchOptions: () => {
       const headers: Record<string, string> = { authorization: `Bearer ${publishableKey}` };
       const token = typeof customerToken === 'function' ? customerToken() : customerToken;
@@ -44,44 +46,31 @@ export function createKantaClient(options: KantaClientOptions): Client {
 }
 
 /**
- * Runs one query and resolves with its data. Rejects with the `CombinedError`
- * on network or GraphQL errors, and with `signal.reason` when aborted, in
- * which case the HTTP request is cancelled too.
+ * urql cancels a request whose result nobody waits for any more (a widget
+ * removed mid-load, a superseded load) by aborting its fetch, and when that
+ * happens between two steps of reading the response it rethrows the
+ * AbortError where no one catches it: an "Uncaught (in promise)" on the
+ * storefront's console. Requests are therefore aborted with one marked
+ * reason, and only that reason's unhandled rejections are silenced.
  */
-export function runQuery<Data, Variables extends AnyVariables = AnyVariables>(
-  client: Client,
-  query: DocumentInput<Data, Variables>,
-  variables: Variables,
-  signal: AbortSignal,
-): Promise<Data> {
-  return new Promise<Data>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let settled = false;
-    let subscription: { unsubscribe(): void } | undefined;
-    const settle = () => {
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      // Unsubscribing tears the operation down, which aborts its fetch.
-      subscription?.unsubscribe();
-    };
-    const onAbort = () => {
-      if (settled) return;
-      settle();
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort);
-    subscription = client.query(query, variables).subscribe((result) => {
-      if (settled) return;
-      settle();
-      if (result.error) reject(result.error);
-      else if (result.data === undefined) reject(new Error('Kanta API returned no data'));
-      else resolve(result.data);
+const CANCELLED = new DOMException('Kanta request cancelled', 'AbortError');
+let listening = false;
+
+function cancellable(base: typeof fetch | undefined): typeof fetch {
+  if (!listening && typeof addEventListener === 'function') {
+    listening = true;
+    addEventListener('unhandledrejection', (event) => {
+      if (event.reason === CANCELLED) event.preventDefault();
     });
-    // A synchronous result (no network involved) arrives before `subscription`
-    // is assigned above.
-    if (settled) subscription.unsubscribe();
-  });
+  }
+  return (input, init = {}) => {
+    const doFetch = base ?? globalThis.fetch;
+    const outer = init.signal;
+    if (!outer) return doFetch(input, init);
+    const inner = new AbortController();
+    const abort = () => inner.abort(CANCELLED);
+    if (outer.aborted) abort();
+    else outer.addEventListener('abort', abort, { once: true });
+    return doFetch(input, { ...init, signal: inner.signal });
+  };
 }

@@ -15,6 +15,16 @@ describe('kanta.js entry', () => {
 
     expect(getConfig()).toMatchObject({ endpoint: 'https://cdn.kanta.test/graphql', key: 'pk_from_script' });
     expect(customElements.get('kanta-store-badge')).toBe(entry.KantaStoreBadge);
+    expect(customElements.get('loyalty-badge')).toBe(entry.LoyaltyBadge);
+    expect(customElements.get('feedback-form')).toBe(entry.FeedbackForm);
+    expect(customElements.get('product-rating')).toBe(entry.ProductRating);
+    expect(customElements.get('product-reviews')).toBe(entry.ProductReviews);
+    expect(customElements.get('product-recommendations')).toBe(entry.ProductRecommendations);
+    // Heavy parts are registered lazily: not defined until one is used.
+    expect(customElements.get('loyalty-panel')).toBeUndefined();
+    document.body.append(document.createElement('loyalty-panel'));
+    await expect.poll(() => customElements.get('loyalty-panel')).toBeTruthy();
+    document.querySelector('loyalty-panel')?.remove();
     expect(window.kanta?.configure).toBe(entry.configure);
     expect(window.kanta?.setCustomerToken).toBe(entry.setCustomerToken);
 

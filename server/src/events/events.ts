@@ -175,6 +175,21 @@ const LEASE_MS = 60_000;
 const BATCH = 100;
 
 /** Exponential backoff from 1 s up to 10 minutes. */
+/**
+ * The sales of known customers in a batch of `order.recorded` events, as order ids per store (in
+ * event order): what the loyalty and recommendation subscribers each process store by store.
+ */
+export function customerSalesByStore(batch: readonly DomainEvent<'order.recorded'>[]): Map<string, string[]> {
+  const sales = new Map<string, string[]>();
+  for (const { storeId, payload } of batch)
+    if (payload.kind === 'SALE' && payload.customerId) {
+      const orderIds = sales.get(storeId);
+      if (orderIds) orderIds.push(payload.orderId);
+      else sales.set(storeId, [payload.orderId]);
+    }
+  return sales;
+}
+
 export function retryDelayMs(attempts: number): number {
   return Math.min(1_000 * 2 ** Math.max(attempts - 1, 0), 600_000);
 }

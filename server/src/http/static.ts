@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
+import { createDemoRoutes, type DemoRouteOptions } from '../modules/demo/demo.routes.ts';
 
 const WIDGETS_DIRECTORY = fileURLToPath(new URL('../../../widgets/dist/', import.meta.url));
 const DEMO_DIRECTORY = fileURLToPath(new URL('../../../demo/', import.meta.url));
@@ -47,8 +48,12 @@ async function fileResponse(
 }
 
 export interface StaticOptions {
-  /** Serve the demo storefront at `/`, with these values filled into its pages. */
-  demo?: { publishableKey: string } | undefined;
+  /**
+   * Serve the demo storefront at `/`, with the publishable key filled into its pages, and its helper
+   * routes under `/demo/` (shoppers, customer tokens, survey links: they need the secret key and the
+   * database).
+   */
+  demo?: DemoRouteOptions | undefined;
 }
 
 /**
@@ -56,6 +61,7 @@ export interface StaticOptions {
  * module script, which needs CORS), and the demo storefront at `/` when asked to.
  */
 export function useStaticFiles(options: StaticOptions): Plugin {
+  const demoRoutes = options.demo ? createDemoRoutes(options.demo) : undefined;
   return {
     async onRequest({ url, request, endResponse }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -72,6 +78,11 @@ export function useStaticFiles(options: StaticOptions): Plugin {
       }
       const demo = options.demo;
       if (!demo || url.pathname.startsWith('/graphql')) return;
+      if (url.pathname.startsWith('/demo/') && demoRoutes) {
+        const routed = await demoRoutes(url);
+        endResponse(routed ?? new Response('Not found', { status: 404 }));
+        return;
+      }
       const response = await fileResponse(
         inside(DEMO_DIRECTORY, url.pathname),
         { 'cache-control': 'no-cache' },

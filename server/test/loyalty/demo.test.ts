@@ -42,5 +42,6 @@ describe('the demo shop', () => {
     expect(loyalty.referral.code).toMatch(/^[A-Z0-9]{8}$/);
     expect(await app.db.prisma.reward.count({ where: { storeId: keys.storeId } })).toBe(4);
     expect(await reconcile(app.db.prisma, keys.storeId)).toEqual([]);
-  });
+    // Seeding the whole demo shop (products, shoppers, reviews, surveys, models) twice on PGlite.
+  }, 120_000);
 });

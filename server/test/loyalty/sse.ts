@@ -53,6 +53,7 @@ export async function subscribe(
       index = buffer.indexOf('\n\n');
     }
   };
+  let reading: Promise<void> | undefined;
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
@@ -62,8 +63,17 @@ export async function subscribe(
         const left = deadline - Date.now();
         if (left <= 0) throw new Error('no event in time');
         let timer: NodeJS.Timeout | undefined;
+        // One read in flight at a time: a read left pending by an earlier timeout still delivers
+        // the next chunk, and a second reader.read() would wait for the chunk after it.
+        if (!reading) {
+          reading = read().finally(() => {
+            reading = undefined;
+          });
+          // Handled here too: after close() the last read ends with "stream ended", awaited by no one.
+          reading.catch(() => {});
+        }
         await Promise.race([
-          read(),
+          reading,
           new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error('no event in time')), left);
           }),

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { storeBadgeMessages } from '../store-badge/strings.ts';
 import { catalogues, matchLocale, supportedLocales } from './locales.ts';
 
 describe('message catalogues', () => {
@@ -32,7 +33,12 @@ describe('message catalogues', () => {
   );
 
   test('the brand name stays "Kanta" in every language', () => {
-    for (const locale of supportedLocales) expect(catalogues[locale].poweredBy).toContain('Kanta');
+    for (const locale of supportedLocales) expect(storeBadgeMessages[locale].poweredBy).toContain('Kanta');
+  });
+
+  test.each(supportedLocales.filter((locale) => locale !== 'en'))('%s store badge strings are translated', (locale) => {
+    for (const [key, text] of Object.entries(storeBadgeMessages.en))
+      expect(storeBadgeMessages[locale][key as keyof typeof storeBadgeMessages.en], `${locale}.${key}`).not.toBe(text);
   });
 });
 

@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import { afterEach, describe, expect, test } from 'vitest';
-import { runQuery } from '../client.ts';
+import { KantaStorefront } from '../generated/operations.ts';
 import { fakeFetch, graphqlResponse, mount, unmountAll } from '../testing/widget-testing.ts';
 import { configure, resetConfig, setCustomerToken } from './config.ts';
 import { KantaElement } from './kanta-element.ts';
@@ -12,9 +12,9 @@ class TestKantaElement extends KantaElement {
   }
 
   query() {
-    const client = this.kantaClient;
-    if (!client) throw new Error('no client');
-    return runQuery(client, '{ storefront { name } }', {}, new AbortController().signal);
+    const api = this.api;
+    if (!api) throw new Error('no client');
+    return api.query(KantaStorefront, {}, new AbortController().signal);
   }
 }
 customElements.define('test-kanta-element', TestKantaElement);

@@ -4,6 +4,7 @@ import { property } from 'lit/decorators.js';
 import { createKantaClient } from '../client.ts';
 import { defaultLocale, type Locale, matchLocale, messagesFor } from '../i18n/locales.ts';
 import type { Messages } from '../i18n/messages.ts';
+import { KantaApi } from './api.ts';
 import { getConfig, onConfigChange } from './config.ts';
 
 /**
@@ -22,6 +23,13 @@ export abstract class KantaElement extends LitElement {
    * ignored). Defaults to the nearest `lang` attribute, then English.
    */
   @property() locale?: string;
+
+  /**
+   * Signed token of the signed-in shopper, from the store's back end. Defaults
+   * to the page-wide token (`kanta.setCustomerToken()` or the loader script's
+   * `data-customer-token`). An empty attribute means "signed out" here.
+   */
+  @property({ attribute: 'customer-token' }) customerToken?: string;
 
   /** A ready client to use instead of one built from `endpoint` and `key` (tests, custom exchanges). */
   @property({ attribute: false }) client?: Client;
@@ -58,7 +66,24 @@ export abstract class KantaElement extends LitElement {
     const endpoint = this.endpoint ?? config.endpoint;
     const key = this.key ?? config.key;
     if (!endpoint || !key) return undefined;
-    return sharedClient(endpoint, key, config.fetch);
+    return sharedClient(endpoint, key, config.fetch, this.customerToken);
+  }
+
+  /** Persisted operations over `kantaClient`, or `undefined` when no endpoint or key is configured. */
+  protected get api(): KantaApi | undefined {
+    const client = this.kantaClient;
+    if (!client) return undefined;
+    let api = apis.get(client);
+    if (!api) {
+      api = new KantaApi(client);
+      apis.set(client, api);
+    }
+    return api;
+  }
+
+  /** Whether a shopper is signed in for this widget (a customer token is set). */
+  get signedIn(): boolean {
+    return Boolean(this.customerToken ?? getConfig().customerToken);
   }
 
   /**
@@ -81,16 +106,23 @@ export abstract class KantaElement extends LitElement {
 // One client per endpoint and key, shared by all widgets on the page so that
 // identical in-flight queries are deduplicated. The customer token is read at
 // request time, so setCustomerToken() needs no new client.
+// A widget with its own `customer-token` attribute gets a client of its own.
 const clients = new Map<string, { fetch: typeof fetch | undefined; client: Client }>();
+const apis = new WeakMap<Client, KantaApi>();
 
-function sharedClient(endpoint: string, key: string, fetchOverride: typeof fetch | undefined): Client {
-  const cacheKey = `${endpoint}\n${key}`;
+function sharedClient(
+  endpoint: string,
+  key: string,
+  fetchOverride: typeof fetch | undefined,
+  tokenOverride: string | undefined,
+): Client {
+  const cacheKey = `${endpoint}\n${key}\n${tokenOverride ?? ''}`;
   const cached = clients.get(cacheKey);
   if (cached && cached.fetch === fetchOverride) return cached.client;
   const client = createKantaClient({
     endpoint,
     publishableKey: key,
-    customerToken: () => getConfig().customerToken,
+    customerToken: tokenOverride !== undefined ? tokenOverride || undefined : () => getConfig().customerToken,
     fetch: fetchOverride,
   });
   clients.set(cacheKey, { fetch: fetchOverride, client });

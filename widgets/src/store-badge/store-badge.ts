@@ -1,9 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { query } from 'lit/decorators.js';
-import { runQuery } from '../client.ts';
+import { KantaStorefront } from '../generated/operations.ts';
 import { KantaElement } from '../internal/kanta-element.ts';
 import { DataTask } from '../internal/task.ts';
 import { storeBadgeStyles } from './store-badge.styles.ts';
+import { storeBadgeMessages } from './strings.ts';
 
 export interface Storefront {
   name: string;
@@ -13,8 +14,6 @@ export interface Storefront {
 interface StorefrontQueryData {
   storefront: Storefront | null;
 }
-
-const storefrontQuery = 'query KantaStorefront { storefront { name defaultLocale } }';
 
 /** Thrown (and shown as the error state) when neither endpoint nor key is configured. */
 class MissingConfigurationError extends Error {
@@ -53,6 +52,8 @@ let warnedAboutConfiguration = false;
  * @cssproperty --kanta-radius - Corner radius of the badge and button. Default: fully rounded.
  * @cssproperty --kanta-spacing - Gap between the badge's pieces. Default: 0.5rem.
  * @cssproperty --kanta-badge-padding - Padding inside the badge.
+ *
+ * @tag kanta-store-badge
  */
 export class KantaStoreBadge extends KantaElement {
   static override styles = storeBadgeStyles;
@@ -65,9 +66,9 @@ export class KantaStoreBadge extends KantaElement {
   private keepFocus = false;
 
   private readonly storefront = new DataTask(this, {
-    args: () => [this.kantaClient] as const,
-    task: async ([client], { signal }) => {
-      if (!client) {
+    args: () => [this.api] as const,
+    task: async ([api], { signal }) => {
+      if (!api) {
         if (!warnedAboutConfiguration) {
           warnedAboutConfiguration = true;
           console.warn(
@@ -76,7 +77,7 @@ export class KantaStoreBadge extends KantaElement {
         }
         throw new MissingConfigurationError('Kanta endpoint or publishable key missing');
       }
-      const data = await runQuery<StorefrontQueryData>(client, storefrontQuery, {}, signal);
+      const data = await api.query<StorefrontQueryData>(KantaStorefront, {}, signal);
       return data.storefront;
     },
   });
@@ -87,7 +88,7 @@ export class KantaStoreBadge extends KantaElement {
   }
 
   override render(): TemplateResult {
-    const messages = this.messages;
+    const messages = storeBadgeMessages[this.resolvedLocale];
     const { status } = this.storefront;
     // A retry keeps the error view (with its focused button) until it settles.
     const retrying = status === 'pending' && this.storefront.error !== undefined;
@@ -122,13 +123,13 @@ export class KantaStoreBadge extends KantaElement {
 
   private renderLoading(): TemplateResult {
     return html`<span part="spinner" class="spinner" aria-hidden="true"></span>
-      <span part="loading" class="loading">${this.messages.storeLoading}</span>`;
+      <span part="loading" class="loading">${storeBadgeMessages[this.resolvedLocale].storeLoading}</span>`;
   }
 
   // One template for both error states, so Lit keeps the same <button> element
   // (and its focus) while a retry is in flight.
   private renderError(retrying: boolean): TemplateResult {
-    return html`<span part="error" class="error">${this.messages.storeLoadError}</span>
+    return html`<span part="error" class="error">${storeBadgeMessages[this.resolvedLocale].storeLoadError}</span>
       <button
         part="retry-button"
         class="retry-button"

@@ -16,7 +16,8 @@ declare module 'vitest/browser' {
 export interface RecordedRequest {
   url: string;
   headers: Headers;
-  body: { query: string; operationName?: string; variables?: Record<string, unknown> };
+  /** What the widget sent: a persisted operation's `documentId` (never GraphQL text) and variables. */
+  body: { documentId?: string; query?: string; operationName?: string; variables?: Record<string, unknown> };
   signal: AbortSignal | undefined;
 }
 
@@ -66,7 +67,8 @@ export function deferred<T>(): Deferred<T> {
 /** Resolves with `response` when it arrives, or rejects like fetch when `signal` aborts first. */
 export function abortable(response: Promise<Response>, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise((resolve, reject) => {
-    signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')));
+    // As a real fetch does: reject with the signal's reason.
+    signal?.addEventListener('abort', () => reject(signal.reason));
     response.then(resolve, reject);
   });
 }

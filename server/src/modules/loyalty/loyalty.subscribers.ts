@@ -1,4 +1,4 @@
-import type { DomainEvents } from '../../events/events.ts';
+import { customerSalesByStore, type DomainEvents } from '../../events/events.ts';
 import { awardBonus } from './bonus.service.ts';
 import { earnOrdersPoints, reverseCancelledOrderPoints, reverseReturnPoints } from './earning.service.ts';
 import { rulesAt } from './program.service.ts';
@@ -15,13 +15,7 @@ export function registerLoyaltySubscribers(events: DomainEvents): void {
   // In batches: a bulk import delivers thousands of these, and one transaction per store and batch
   // instead of one per order is most of the cost.
   events.subscribeBatch('order.recorded', 'loyalty.points', async (batch, prisma) => {
-    const sales = new Map<string, string[]>();
-    for (const { storeId, payload } of batch)
-      if (payload.kind === 'SALE' && payload.customerId) {
-        const orderIds = sales.get(storeId);
-        if (orderIds) orderIds.push(payload.orderId);
-        else sales.set(storeId, [payload.orderId]);
-      }
+    const sales = customerSalesByStore(batch);
     // A disabled program is checked per order (inside, from the cached rules).
     for (const [storeId, orderIds] of sales) await earnOrdersPoints(prisma, storeId, orderIds);
     // Then returns: a return of an order in the same batch finds its points.

@@ -1,4 +1,4 @@
-import type { DomainEvents } from '../../events/events.ts';
+import { customerSalesByStore, type DomainEvents } from '../../events/events.ts';
 import { attributeOrders, removeOrderAttributions } from './tracking.service.ts';
 // Side effect at module load: the recommendations section of customer export, erasure and merge.
 import './recommendations.participant.ts';
@@ -12,13 +12,7 @@ export function registerRecommendationSubscribers(events: DomainEvents): void {
   // In batches: a bulk import delivers thousands of orders, and one statement pair per store and
   // batch instead of per order keeps attribution cheap.
   events.subscribeBatch('order.recorded', 'recommendations.attribution', async (batch, prisma) => {
-    const sales = new Map<string, string[]>();
-    for (const { storeId, payload } of batch)
-      if (payload.kind === 'SALE' && payload.customerId) {
-        const orderIds = sales.get(storeId);
-        if (orderIds) orderIds.push(payload.orderId);
-        else sales.set(storeId, [payload.orderId]);
-      }
+    const sales = customerSalesByStore(batch);
     for (const [storeId, orderIds] of sales) await attributeOrders(prisma, storeId, orderIds);
   });
   events.subscribe('order.cancelled', 'recommendations.attribution', async ({ storeId, payload }, prisma) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { parseInput } from '../customers/customers.service.ts';
+import { DEFAULT_RULE_SETTINGS } from './rules.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -22,17 +23,12 @@ export interface RecommendationSettingsView {
 }
 
 /** What a store without a settings row gets (the same values as the column defaults). */
-export const RECOMMENDATION_SETTINGS_DEFAULTS = {
-  excludeCategories: [],
-  boostTags: [],
-  buryTags: [],
-  pinnedSkus: [],
-  maxPerCategory: 3,
-  repeatPurchaseTags: [],
-  repeatPurchaseCategories: [],
+/** The rules' defaults (rules.ts) plus attribution and model settings. */
+export const RECOMMENDATION_SETTINGS_DEFAULTS = Object.freeze({
+  ...DEFAULT_RULE_SETTINGS,
   attributionDays: 7,
   halfLifeDays: 365,
-} as const satisfies Omit<RecommendationSettingsView, 'storeId' | 'updatedAt'>;
+});
 
 /** What the retailer edits; omitted or null fields stay as they are, lists replace the stored list. */
 export interface RecommendationSettingsInput {

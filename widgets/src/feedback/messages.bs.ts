@@ -1,0 +1,30 @@
+import type { FeedbackMessages } from './messages.en.ts';
+
+const bs: FeedbackMessages = {
+  nps: 'Koliko je vjerovatno da biste nas preporučili prijatelju?',
+  npsStore: 'Koliko je vjerovatno da biste trgovinu {store} preporučili prijatelju?',
+  npsLow: 'Nimalo vjerovatno',
+  npsHigh: 'Izuzetno vjerovatno',
+  csat: 'Koliko ste zadovoljni svojim iskustvom?',
+  csatLow: 'Veoma nezadovoljni',
+  csatHigh: 'Veoma zadovoljni',
+  ces: 'Koliko vam je bilo lako dobiti ono što vam je trebalo?',
+  cesLow: 'Veoma lako',
+  cesHigh: 'Veoma teško',
+  bad: 'Žao nam je. Šta nije bilo dobro? (neobavezno)',
+  mid: 'Šta bi to poboljšalo? (neobavezno)',
+  good: 'Odlično! Šta vam se najviše svidjelo? (neobavezno)',
+  submit: 'Pošalji',
+  sending: 'Slanje…',
+  thanks: 'Hvala vam na povratnim informacijama!',
+  failed: 'Vaš odgovor nije poslan. Sačuvan je ovdje i bit će poslan kada se veza vrati.',
+  expired: 'Ovaj link ankete je istekao.',
+  invalid: 'Ovaj link ankete nije važeći.',
+  answered: 'Već ste odgovorili na ovu anketu.',
+  closed: 'Ova anketa više nije otvorena.',
+  unavailable: 'Ova anketa ovdje nije dostupna.',
+  signIn: 'Prijavite se da biste odgovorili na anketu.',
+  scoreError: 'Odaberite ocjenu na skali.',
+  commentError: 'Komentar se ne može poslati. Skratite ga ili uklonite.',
+};
+export default bs;

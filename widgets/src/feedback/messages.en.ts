@@ -1,0 +1,30 @@
+/** English strings of <feedback-form>; `{store}` is the store's name. */
+export const en = {
+  nps: 'How likely are you to recommend us to a friend?',
+  npsStore: 'How likely are you to recommend {store} to a friend?',
+  npsLow: 'Not at all likely',
+  npsHigh: 'Extremely likely',
+  csat: 'How satisfied are you with your experience?',
+  csatLow: 'Very dissatisfied',
+  csatHigh: 'Very satisfied',
+  ces: 'How easy was it to get what you needed?',
+  cesLow: 'Very easy',
+  cesHigh: 'Very difficult',
+  bad: 'We are sorry. What went wrong? (optional)',
+  mid: 'What would make it better? (optional)',
+  good: 'Great! What did you like most? (optional)',
+  submit: 'Send',
+  sending: 'Sending…',
+  thanks: 'Thank you for your feedback!',
+  failed: 'Your answer could not be sent. It is saved here and will be sent when you are back online.',
+  expired: 'This survey link has expired.',
+  invalid: 'This survey link is not valid.',
+  answered: 'You have already answered this survey.',
+  closed: 'This survey is no longer open.',
+  unavailable: 'This survey is not available here.',
+  signIn: 'Sign in to answer this survey.',
+  scoreError: 'Choose a score from the scale.',
+  commentError: 'This comment cannot be sent. Please shorten or remove it.',
+};
+
+export type FeedbackMessages = typeof en;

@@ -1,0 +1,30 @@
+import type { FeedbackMessages } from './messages.en.ts';
+
+const fi: FeedbackMessages = {
+  nps: 'Kuinka todennäköisesti suosittelisit meitä ystävällesi?',
+  npsStore: 'Kuinka todennäköisesti suosittelisit kauppaa {store} ystävällesi?',
+  npsLow: 'Erittäin epätodennäköisesti',
+  npsHigh: 'Erittäin todennäköisesti',
+  csat: 'Kuinka tyytyväinen olit kokemukseesi?',
+  csatLow: 'Erittäin tyytymätön',
+  csatHigh: 'Erittäin tyytyväinen',
+  ces: 'Kuinka helppoa oli saada tarvitsemasi?',
+  cesLow: 'Erittäin helppoa',
+  cesHigh: 'Erittäin vaikeaa',
+  bad: 'Olemme pahoillamme. Mikä meni vikaan? (valinnainen)',
+  mid: 'Mikä tekisi siitä paremman? (valinnainen)',
+  good: 'Hienoa! Mistä pidit eniten? (valinnainen)',
+  submit: 'Lähetä',
+  sending: 'Lähetetään…',
+  thanks: 'Kiitos palautteestasi!',
+  failed: 'Vastaustasi ei voitu lähettää. Se on tallessa ja lähetetään, kun yhteys palaa.',
+  expired: 'Tämä kyselylinkki on vanhentunut.',
+  invalid: 'Tämä kyselylinkki ei ole kelvollinen.',
+  answered: 'Olet jo vastannut tähän kyselyyn.',
+  closed: 'Tämä kysely ei ole enää avoinna.',
+  unavailable: 'Tämä kysely ei ole saatavilla täällä.',
+  signIn: 'Kirjaudu sisään vastataksesi kyselyyn.',
+  scoreError: 'Valitse arvo asteikolta.',
+  commentError: 'Kommenttia ei voi lähettää. Lyhennä tai poista se.',
+};
+export default fi;

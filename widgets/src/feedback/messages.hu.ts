@@ -1,0 +1,30 @@
+import type { FeedbackMessages } from './messages.en.ts';
+
+const hu: FeedbackMessages = {
+  nps: 'Mennyire valószínű, hogy ajánlana minket egy barátjának?',
+  npsStore: 'Mennyire valószínű, hogy ajánlaná a(z) {store} áruházat egy barátjának?',
+  npsLow: 'Egyáltalán nem valószínű',
+  npsHigh: 'Nagyon valószínű',
+  csat: 'Mennyire elégedett a tapasztalatával?',
+  csatLow: 'Nagyon elégedetlen',
+  csatHigh: 'Nagyon elégedett',
+  ces: 'Mennyire volt könnyű elintézni, amire szüksége volt?',
+  cesLow: 'Nagyon könnyű',
+  cesHigh: 'Nagyon nehéz',
+  bad: 'Sajnáljuk. Mi nem sikerült? (nem kötelező)',
+  mid: 'Mitől lenne jobb? (nem kötelező)',
+  good: 'Nagyszerű! Mi tetszett a legjobban? (nem kötelező)',
+  submit: 'Küldés',
+  sending: 'Küldés folyamatban…',
+  thanks: 'Köszönjük a visszajelzését!',
+  failed: 'A válaszát nem sikerült elküldeni. Itt megőriztük, és elküldjük, amint újra online lesz.',
+  expired: 'Ez a kérdőív-hivatkozás lejárt.',
+  invalid: 'Ez a kérdőív-hivatkozás érvénytelen.',
+  answered: 'Erre a kérdőívre már válaszolt.',
+  closed: 'Ez a kérdőív már lezárult.',
+  unavailable: 'Ez a kérdőív itt nem érhető el.',
+  signIn: 'Jelentkezzen be a kérdőív kitöltéséhez.',
+  scoreError: 'Válasszon egy értéket a skáláról.',
+  commentError: 'A megjegyzés nem küldhető el. Kérjük, rövidítse le vagy törölje.',
+};
+export default hu;

@@ -1,0 +1,27 @@
+export const en = {
+  heading: 'Customer reviews',
+  loading: 'Loading reviews…',
+  loadError: 'Reviews could not be loaded.',
+  rated: 'Rated {average} out of 5 from {count} reviews',
+  ratedOne: 'Rated {average} out of 5 from 1 review',
+  breakdown: 'Rating breakdown',
+  starsN: '{n} stars',
+  starsOne: '1 star',
+  stars: '{n} out of 5 stars',
+  noReviews: 'No reviews yet',
+  sort: 'Sort by',
+  NEWEST: 'Newest',
+  MOST_HELPFUL: 'Most helpful',
+  HIGHEST: 'Highest rating',
+  LOWEST: 'Lowest rating',
+  more: 'Show more reviews',
+  verified: 'Verified purchase',
+  photo: 'Photo {n} (opens in a new tab)',
+  reply: 'Reply from the store',
+  helpful: 'Helpful ({count})',
+  signIn: 'Sign in to vote.',
+  voteError: 'Your vote could not be saved.',
+  write: 'Write a review',
+};
+
+export type ReviewsMessages = typeof en;
